@@ -61,7 +61,7 @@ public struct ColumnBuilder: Sendable {
         case .string(let v):
             let base = Int32(strings.bytes.count)
             strings.bytes.append(contentsOf: v.bytes)
-            for i in 1...n { strings.offsets.append(base + v.offsets[i]) }
+            if n > 0 { for i in 1...n { strings.offsets.append(base + v.offsets[i]) } }
         }
         if let cv = c.validity {
             for i in 0..<n { validity.append(cv.isValid(i)) }

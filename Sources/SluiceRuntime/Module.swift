@@ -1,1 +1,4 @@
 @_exported import SluiceCore
+@_exported import SluiceSQL
+@_exported import SluiceExec
+@_exported import SluiceCSV

@@ -1,0 +1,159 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The system calls the CSV layer makes, each wrapped once: `EINTR` retried, `errno`
+/// turned into a ``CSVError`` that names the path. Nothing else in the target touches a
+/// raw descriptor.
+
+/// A file open for reading; the descriptor is closed when the handle goes away.
+final class InputFileHandle {
+    let path: String
+    private let fd: Int32
+
+    /// open(2) with `O_RDONLY | O_CLOEXEC`.
+    init(path: String) throws(CSVError) {
+        self.path = path
+        var f: Int32
+        repeat { f = open(path, O_RDONLY | O_CLOEXEC) } while f < 0 && errno == EINTR
+        if f < 0 {
+            let e = errno
+            if e == ENOENT { throw .pathNotFound(path: path) }
+            throw .io(operation: "open", path: path, errno: e)
+        }
+        fd = f
+    }
+
+    deinit { close(fd) }
+
+    /// pread(2) of up to `count` bytes at `offset`; 0 at the end of the file.
+    func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int64) throws(CSVError) -> Int {
+        while true {
+            let n = pread(fd, buffer, count, off_t(offset))
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw .io(operation: "read", path: path, errno: errno)
+        }
+    }
+
+    /// Reads until `count` bytes or the end of the file.
+    func readFully(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int64) throws(CSVError) -> Int {
+        var done = 0
+        while done < count {
+            let n = try read(into: buffer + done, count: count - done, at: offset + Int64(done))
+            if n == 0 { break }
+            done += n
+        }
+        return done
+    }
+}
+
+/// A file open for writing (created or truncated, mode 0644), for rejected records.
+final class OutputFileHandle {
+    let path: String
+    private let fd: Int32
+
+    /// open(2) with `O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC`, mode 0644.
+    init(path: String) throws(CSVError) {
+        self.path = path
+        var f: Int32
+        repeat { f = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) } while f < 0 && errno == EINTR
+        if f < 0 { throw .cannotCreate(path: path, errno: errno) }
+        fd = f
+    }
+
+    deinit { close(fd) }
+
+    /// write(2) until every byte is written.
+    func writeAll(_ bytes: [UInt8]) throws(CSVError) {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .cannotCreate(path: path, errno: errno)
+            }
+            done += n
+        }
+    }
+}
+
+/// What stat(2) says about a path (symbolic links followed, as Hadoop's listing does).
+struct FileStatus {
+    var isDirectory: Bool
+    var size: Int64
+    var modificationSeconds: Int64
+    var modificationNanoseconds: Int32
+}
+
+enum FileSystem {
+    /// stat(2); `nil` when the path does not exist.
+    static func status(_ path: String) throws(CSVError) -> FileStatus? {
+        var st = stat()
+        while stat(path, &st) != 0 {
+            if errno == EINTR { continue }
+            if errno == ENOENT || errno == ENOTDIR { return nil }
+            throw .io(operation: "stat", path: path, errno: errno)
+        }
+        #if canImport(Darwin)
+        let mtime = st.st_mtimespec
+        #else
+        let mtime = st.st_mtim
+        #endif
+        return FileStatus(isDirectory: (st.st_mode & S_IFMT) == S_IFDIR, size: Int64(st.st_size),
+                          modificationSeconds: Int64(mtime.tv_sec), modificationNanoseconds: Int32(mtime.tv_nsec))
+    }
+
+    /// The names in a directory (opendir(3)/readdir(3)), without `.` and `..`.
+    static func list(_ path: String) throws(CSVError) -> [String] {
+        guard let dir = opendir(path) else { throw .io(operation: "list directory", path: path, errno: errno) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// Paths matching a shell pattern (glob(3): `*`, `?`, `[...]` per path component), sorted.
+    static func glob(_ pattern: String) throws(CSVError) -> [String] {
+        var g = glob_t()
+        defer { globfree(&g) }
+        let rc = Glibc.glob(pattern, 0, nil, &g)
+        if rc == GLOB_NOMATCH { return [] }
+        if rc != 0 { throw .io(operation: "expand the glob", path: pattern, errno: errno) }
+        var out: [String] = []
+        for i in 0..<Int(g.gl_pathc) {
+            if let p = g.gl_pathv[i] { out.append(String(cString: p)) }
+        }
+        return out.sorted()
+    }
+
+    /// fnmatch(3) of a file name against a pattern.
+    static func matches(_ name: String, pattern: String) -> Bool {
+        fnmatch(pattern, name, 0) == 0
+    }
+
+    /// mkdir(2) of a path and its missing parents, mode 0755.
+    static func makeDirectories(_ path: String) throws(CSVError) {
+        if path.isEmpty { return }
+        var prefix = ""
+        for (i, part) in path.split(separator: "/", omittingEmptySubsequences: false).enumerated() {
+            prefix += (i == 0 ? "" : "/") + part
+            if prefix.isEmpty || part.isEmpty || part == "." { continue }
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw .cannotCreate(path: prefix, errno: errno)
+            }
+        }
+    }
+}
+
+/// Whether a path contains glob metacharacters.
+func isGlobPattern(_ path: String) -> Bool {
+    path.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "{") }
+}

@@ -1,0 +1,30 @@
+/// Builds the live operators of one task from its stage's specs, ending in `sink`.
+enum TaskPipeline {
+    /// The first consumer of the chain `ops[0] -> ops[1] -> ... -> sink`.
+    static func build(_ ops: [OperatorSpec], inputTypes: [DataType], sink: ChunkConsumer) throws -> ChunkConsumer {
+        // Types flowing into each operator, to size sorts.
+        var types: [[DataType]] = [inputTypes]
+        for op in ops {
+            let t = types.last!
+            switch op {
+            case .filter, .sort, .topN, .limit: types.append(t)
+            case .project(let es): types.append(es.map(\.type))
+            case .aggregate(let keys, let aggs, let mode):
+                let keyTypes = keys.map(\.type)
+                types.append(HashAggregateOperator.outputTypes(keys: keyTypes, aggregates: aggs, mode: mode == .partial ? .partial : .final))
+            }
+        }
+        var next: ChunkConsumer = sink
+        for (i, op) in ops.enumerated().reversed() {
+            switch op {
+            case .filter(let e): next = try FilterOperator(e, downstream: next)
+            case .project(let es): next = try ProjectOperator(es, downstream: next)
+            case .aggregate(let keys, let aggs, let mode): next = try HashAggregateOperator(keys: keys, aggregates: aggs, mode: mode, downstream: next)
+            case .sort(let keys): next = try SortOperator(keys: keys, types: types[i], downstream: next)
+            case .topN(let keys, let n): next = try TopNOperator(keys: keys, limit: n, types: types[i], downstream: next)
+            case .limit(let n): next = LimitOperator(n, downstream: next)
+            }
+        }
+        return next
+    }
+}

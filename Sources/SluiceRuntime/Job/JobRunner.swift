@@ -1,0 +1,137 @@
+/// Options of a run that come from the command line, not from the job.
+public struct RunOptions: Sendable {
+    public var format: ResultFormat
+    public var workers: Int
+    public var quiet: Bool
+    public var settingOverrides: [(String, String)]
+
+    public init(format: ResultFormat, workers: Int = 0, quiet: Bool = false, settingOverrides: [(String, String)] = []) {
+        self.format = format
+        self.workers = workers
+        self.quiet = quiet
+        self.settingOverrides = settingOverrides
+    }
+}
+
+/// Runs the statements of a job, in order: settings, views, queries (whose rows are
+/// printed).
+public final class JobRunner {
+    public private(set) var settings = Settings()
+    let options: RunOptions
+    let out: OutputStream
+    lazy var catalog = JobCatalog(settings: { [unowned self] in self.settings })
+
+    public init(options: RunOptions, out: OutputStream = .standardOutput) throws {
+        self.options = options
+        self.out = out
+        for (k, v) in options.settingOverrides { try settings.set(k, v) }
+        if options.workers > 0 { try settings.set("sluice.workers", String(options.workers)) }
+    }
+
+    /// Workers (threads or processes) this run uses.
+    var workers: Int {
+        let w = settings.int("sluice.workers")
+        return w > 0 ? w : SystemInfo.processorCount
+    }
+
+    var shufflePartitions: Int {
+        let p = settings.int("spark.sql.shuffle.partitions")
+        if p > 0 { return p }
+        return workers == 1 ? 1 : workers * 2
+    }
+
+    /// Parses and runs a whole job; `file` names it in errors.
+    public func run(script: String, file: String?) throws {
+        let statements: [Statement]
+        do { statements = try parseScript(script) } catch var e as SQLError { e.file = file; throw e }
+        for s in statements {
+            do { try execute(s) } catch var e as SQLError { e.file = file; throw e }
+        }
+    }
+
+    /// Runs one query and prints its rows.
+    public func query(_ sql: String) throws {
+        let q = try parseQuery(sql)
+        try execute(.query(q))
+    }
+
+    func execute(_ statement: Statement) throws {
+        switch statement {
+        case .set(let key, let value, let location):
+            try executeSet(key, value, at: location)
+        case .createSourceView(let v):
+            guard v.format.lowercased() == "csv" else {
+                throw SQLError("UNSUPPORTED_DATA_SOURCE", "The data source `\(v.format)` is not supported by sluice; it reads csv", at: v.location)
+            }
+            let source = try CSVSource(options: v.options.entries.map { ($0.key, $0.value) }, columns: v.columns, settings: settings)
+            try catalog.define(v.name.name, .source(source), replace: v.orReplace, at: v.location)
+        case .createQueryView(let name, let query, let orReplace, let location):
+            let plan = try Binder(catalog: catalog).bind(query)
+            try catalog.define(name.name, .view(plan), replace: orReplace, at: location)
+        case .query(let q):
+            let (logical, physical) = try plan(q)
+            let chunks = try LocalExecutor(settings: settings, threads: workers).run(physical)
+            ResultPrinter(format: options.format, out: out).print(fields: logical.schema, chunks: chunks)
+        case .createTable(let t):
+            throw SQLError("UNSUPPORTED_FEATURE", "CREATE TABLE is not supported by sluice yet", at: t.location)
+        case .insertTable(let i):
+            throw SQLError("UNSUPPORTED_FEATURE", "INSERT is not supported by sluice yet", at: i.location)
+        case .insertDirectory(let i):
+            throw SQLError("UNSUPPORTED_FEATURE", "INSERT OVERWRITE DIRECTORY is not supported by sluice yet", at: i.location)
+        }
+    }
+
+    private func executeSet(_ key: String, _ value: String?, at location: SourceLocation) throws {
+        guard let value else {
+            let keys = key.isEmpty ? settings.values.keys.sorted() : [key]
+            let rows = keys.map { k in [Value.string(k), settings[k].map { .string($0) } ?? .string("<undefined>")] }
+            let fields = [Field(name: "key", type: .string), Field(name: "value", type: .string)]
+            var builders = [ColumnBuilder(type: .string), ColumnBuilder(type: .string)]
+            for r in rows { builders[0].append(r[0]); builders[1].append(r[1]) }
+            ResultPrinter(format: options.format, out: out).print(fields: fields, chunks: [Chunk(columns: builders.map { $0.finish() })])
+            return
+        }
+        do {
+            try settings.set(key, value)
+        } catch {
+            throw SQLError("INVALID_CONF_VALUE", error.description, at: location)
+        }
+    }
+
+    /// The bound and optimized plan of a query, and its stages.
+    func plan(_ q: Query) throws -> (LogicalPlan, PhysicalPlan) {
+        let bound = try Binder(catalog: catalog).bind(q)
+        let optimized = JobRunner.optimizer.optimize(bound)
+        let physical = PhysicalPlanner(shufflePartitions: shufflePartitions).plan(optimized)
+        return (optimized, physical)
+    }
+
+    /// Folds constants with the same kernels that execution uses.
+    static let optimizer = Optimizer { e in
+        guard let program = try? ExpressionProgram(e), let c = try? program.evaluate(Chunk(columns: [], count: 1)) else { return nil }
+        return c.value(at: 0)
+    }
+
+    /// `sluice explain`: every statement, and for each query its plans and stages.
+    public func explain(script: String, file: String?) throws -> String {
+        let statements: [Statement]
+        do { statements = try parseScript(script) } catch var e as SQLError { e.file = file; throw e }
+        var text: [String] = []
+        for s in statements {
+            do {
+                switch s {
+                case .query(let q):
+                    let bound = try Binder(catalog: catalog).bind(q)
+                    let optimized = JobRunner.optimizer.optimize(bound)
+                    let physical = PhysicalPlanner(shufflePartitions: shufflePartitions).plan(optimized)
+                    text.append("== Logical Plan ==\n\(bound.treeString)\n\n== Optimized Logical Plan ==\n\(optimized.treeString)\n\n== Stages ==\n\(physical.treeString)")
+                case .set(let k, let v, _):
+                    if let v { try execute(s); text.append("SET \(k)=\(v)") }
+                default:
+                    try execute(s)
+                }
+            } catch var e as SQLError { e.file = file; throw e }
+        }
+        return text.joined(separator: "\n\n") + "\n"
+    }
+}

@@ -1,0 +1,96 @@
+/// One operator of a task's pipeline, as a value that can be printed by `explain` and
+/// sent to a worker process.
+public enum OperatorSpec: Sendable, CustomStringConvertible {
+    case filter(Expression)
+    case project([Expression])
+    case aggregate(keys: [Expression], aggregates: [AggregateCall], mode: AggregateMode)
+    case sort([SortKey])
+    case topN([SortKey], Int)
+    case limit(Int)
+
+    public var description: String {
+        switch self {
+        case .filter(let e): return "Filter \(e)"
+        case .project(let es): return "Project [\(es.map(\.description).joined(separator: ", "))]"
+        case .aggregate(let k, let a, let m):
+            return "HashAggregate(\(m.rawValue)) keys: [\(k.map(\.description).joined(separator: ", "))] aggregates: [\(a.map(\.description).joined(separator: ", "))]"
+        case .sort(let k): return "Sort [\(k.map(\.description).joined(separator: ", "))]"
+        case .topN(let k, let n): return "TopN \(n) [\(k.map(\.description).joined(separator: ", "))]"
+        case .limit(let n): return "Limit \(n)"
+        }
+    }
+}
+
+/// Where a stage's tasks get their rows.
+public enum StageInput: Sendable {
+    /// One task per input split of a scan.
+    case scan(ScanSpec)
+    /// One task, one row with no columns (`SELECT 1`).
+    case oneRow
+    /// `partitions` tasks; task p reads partition p of every task of `stage`.
+    case shuffle(stage: Int, partitions: Int)
+    /// One task reading all of `stage`'s output, in task order.
+    case gather(stage: Int)
+}
+
+/// Where a stage's tasks send their rows.
+public enum StageOutput: Sendable {
+    /// Rows routed by a hash of the key columns to the tasks of the next stage.
+    case hashPartition(keys: [Int], partitions: Int)
+    /// All rows to the single task of the next stage.
+    case single
+    /// The query's result.
+    case result
+}
+
+/// What a scan stage reads: the source, the columns, and the partition predicates
+/// that prune files.
+public struct ScanSpec: @unchecked Sendable {
+    public var source: any ScanSource
+    public var columns: [Int]
+    public var partitionFilters: [Expression]
+}
+
+/// A stage of the physical plan (as in Tez): tasks that run the same pipeline on
+/// different parts of the input, cut from the next stage where rows are regrouped.
+public struct StagePlan: Sendable {
+    public var id: Int
+    public var input: StageInput
+    public var operators: [OperatorSpec]
+    public var output: StageOutput
+    /// The types of the rows the pipeline produces.
+    public var outputTypes: [DataType]
+}
+
+/// The stages of one query, in an order where every stage comes after its inputs; the
+/// last produces the result.
+public struct PhysicalPlan: Sendable {
+    public var stages: [StagePlan]
+    public var outputFields: [Field]
+
+    /// The stage DAG as `explain` prints it.
+    public var treeString: String {
+        var lines: [String] = []
+        for s in stages {
+            var input: String
+            switch s.input {
+            case .scan(let spec):
+                input = "scan \(spec.source.displayName) [\(spec.columns.map { spec.source.schema[$0].name }.joined(separator: ", "))]"
+                if !spec.partitionFilters.isEmpty { input += " pruning [\(spec.partitionFilters.map(\.description).joined(separator: ", "))]" }
+                input += ", one task per split"
+            case .oneRow: input = "one row, 1 task"
+            case .shuffle(let st, let p): input = "shuffle from stage \(st), \(p) tasks"
+            case .gather(let st): input = "gather from stage \(st), 1 task"
+            }
+            let output: String
+            switch s.output {
+            case .hashPartition(let k, let p): output = "hash partition by [\(k.map { "#\($0)" }.joined(separator: ", "))] into \(p)"
+            case .single: output = "to one task"
+            case .result: output = "result"
+            }
+            lines.append("Stage \(s.id): \(input) -> \(output)")
+            for op in s.operators { lines.append("  \(op)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,76 @@
+/// A CSV view's data: the files found at its path (with their Hive partition values),
+/// the schema, and the options to read them with.
+public final class CSVSource: ExecutableSource, @unchecked Sendable {
+    public let dataset: CSVDataset
+    public let options: CSVOptions
+    public let schema: [Field]
+    public let partitionColumnCount: Int
+    public let displayName: String
+
+    /// Discovers the files of a `CREATE TEMPORARY VIEW ... USING csv OPTIONS (...)` and
+    /// settles its schema (declared, inferred, or all STRING). A column list written in
+    /// the statement acts as the `schema` option.
+    public init(options pairs: [(String, String)], columns: [ColumnDefinition], settings: Settings) throws {
+        var options = try CSVOptions(pairs)
+        if !columns.isEmpty {
+            options.schema = try columns.map { c in
+                guard let t = DataType(sparkName: c.typeName), t != .null else {
+                    throw SQLError("UNSUPPORTED_DATATYPE", "Unsupported data type \"\(c.typeName.uppercased())\" for column \(c.name)", at: c.location)
+                }
+                return CSVField(c.name, t)
+            }
+        }
+        guard let path = options.path else {
+            throw SQLError("CSV_PATH_REQUIRED", "a csv view needs OPTIONS (path '...'): the file, directory or glob to read", at: nil)
+        }
+        self.options = options
+        dataset = try CSVDataset.discover(path: path, options: options)
+        schema = dataset.schema.map { Field(name: $0.name, type: $0.type) }
+        partitionColumnCount = dataset.partitionSchema.count
+        displayName = "csv \(path)"
+    }
+
+    public func splits(partitionFilters: [Expression], settings: Settings) throws -> [any SourceSplit] {
+        let keep = try prunedFiles(partitionFilters)
+        let all = dataset.splits(maxPartitionBytes: settings.int("spark.sql.files.maxPartitionBytes"))
+        return all.filter { keep[$0.fileIndex] }.map { CSVSourceSplit(split: $0) }
+    }
+
+    /// Which files survive the partition predicates, judged on their directory names
+    /// alone: no data file is opened for this.
+    func prunedFiles(_ filters: [Expression]) throws -> [Bool] {
+        let files = dataset.files
+        guard !filters.isEmpty, partitionColumnCount > 0, !files.isEmpty else {
+            return Array(repeating: true, count: files.count)
+        }
+        // One row per file, with the partition columns at their schema positions.
+        let first = schema.count - partitionColumnCount
+        var builders = schema.map { ColumnBuilder(type: $0.type, capacity: files.count) }
+        for f in files {
+            for c in 0..<schema.count {
+                if c >= first { builders[c].append(f.partitionValues[c - first]) } else { builders[c].appendNull() }
+            }
+        }
+        let chunk = Chunk(columns: builders.map { $0.finish() }, count: files.count)
+        var keep = Array(repeating: true, count: files.count)
+        for f in filters {
+            let c = try ExpressionProgram(f).evaluate(chunk)
+            for i in 0..<files.count where c.isNull(i) || c.bools[i] == 0 { keep[i] = false }
+        }
+        return keep
+    }
+
+    public func read(_ split: any SourceSplit, columns: [Int], into consumer: ChunkConsumer) throws {
+        guard let s = split as? CSVSourceSplit else { throw InternalError("not a CSV split: \(split.displayName)") }
+        var reader = try CSVSplitReader(split: s.split, dataset: dataset, options: options, projection: columns)
+        while let chunk = try reader.next() {
+            if !(try consumer.consume(chunk)) { break }
+        }
+    }
+}
+
+/// A byte range of one CSV file.
+struct CSVSourceSplit: SourceSplit {
+    let split: CSVSplit
+    var displayName: String { "\(split.path)[\(split.start)..<\(split.end)]" }
+}

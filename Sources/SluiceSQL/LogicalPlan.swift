@@ -1,0 +1,81 @@
+/// A column of a plan's output: its name, type and, for columns that come straight from a
+/// table or alias, the qualifier that `t.col` resolves against.
+public struct Field: Sendable, Hashable, CustomStringConvertible {
+    public var name: String
+    public var type: DataType
+    public var qualifier: String?
+
+    public init(name: String, type: DataType, qualifier: String? = nil) {
+        self.name = name
+        self.type = type
+        self.qualifier = qualifier
+    }
+
+    public var description: String { "\(name): \(type)" }
+}
+
+/// Something the binder can scan: a CSV view or path. The runtime implements it; the
+/// planner only needs its schema and, to prune partitions, which columns are partition
+/// columns.
+public protocol ScanSource: AnyObject, Sendable {
+    /// Data columns, then partition columns.
+    var schema: [Field] { get }
+    /// How many of the last columns of `schema` are Hive partition columns.
+    var partitionColumnCount: Int { get }
+    /// What `explain` prints, e.g. `csv data/events`.
+    var displayName: String { get }
+}
+
+/// A scan of a source: the columns it produces (positions in the source schema), the
+/// predicates evaluated right at the scan, and the predicates on partition columns that
+/// prune files before any is opened.
+public struct ScanNode: Sendable {
+    public var source: any ScanSource
+    public var columns: [Int]
+    public var qualifier: String?
+    /// Filters over the scan's output columns, evaluated as rows are read.
+    public var filters: [Expression]
+    /// Filters over the source schema's partition columns only, used to prune files.
+    public var partitionFilters: [Expression]
+
+    public init(source: any ScanSource, columns: [Int], qualifier: String?, filters: [Expression] = [], partitionFilters: [Expression] = []) {
+        self.source = source
+        self.columns = columns
+        self.qualifier = qualifier
+        self.filters = filters
+        self.partitionFilters = partitionFilters
+    }
+}
+
+/// What a query means, as a tree of relational operators. Each node's output columns are
+/// `schema`; expressions refer to the input's columns by position.
+public indirect enum LogicalPlan: Sendable {
+    case scan(ScanNode)
+    /// One row with no columns (`SELECT 1` without FROM).
+    case oneRow
+    case filter(LogicalPlan, Expression)
+    case project(LogicalPlan, [Expression], [Field])
+    /// Output: the group keys, then the aggregates.
+    case aggregate(LogicalPlan, keys: [Expression], aggregates: [AggregateCall], [Field])
+    case sort(LogicalPlan, [SortKey])
+    case limit(LogicalPlan, Int)
+    case distinct(LogicalPlan)
+
+    public var schema: [Field] {
+        switch self {
+        case .scan(let s):
+            let src = s.source.schema
+            return s.columns.map { Field(name: src[$0].name, type: src[$0].type, qualifier: s.qualifier) }
+        case .oneRow: return []
+        case .filter(let p, _), .sort(let p, _), .limit(let p, _), .distinct(let p): return p.schema
+        case .project(_, _, let f), .aggregate(_, _, _, let f): return f
+        }
+    }
+
+    public var inputs: [LogicalPlan] {
+        switch self {
+        case .scan, .oneRow: return []
+        case .filter(let p, _), .sort(let p, _), .limit(let p, _), .distinct(let p), .project(let p, _, _), .aggregate(let p, _, _, _): return [p]
+        }
+    }
+}
