@@ -1,16 +1,18 @@
 # sluice: build, test, demo and benchmark entry points.
-#   make demo    run the sample job on data/ (installs what is missing first)
+#   make demo    runs the sample job on data/ (installs what is missing first)
 #   make test    swift test, then the Python end-to-end suite against the release binary
-#   make bench   end-to-end benchmark against DuckDB, Polars and wc -l (BENCH_ROWS to shrink)
+#   make bench   the end-to-end benchmark against DuckDB, Polars and wc -l (BENCH_ROWS=... to shrink)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := release
 
-SWIFT      ?= swift
-PYTHON     ?= python3
-SLUICE_BIN ?= $(CURDIR)/.build/release/sluice
-DEMO_JOB   ?= data/jobs/weekly_revenue.sql
+SWIFT       ?= swift
+PYTHON      ?= python3
+SCRATCH     ?= .build
+SWIFT_FLAGS := --scratch-path $(SCRATCH)
+SLUICE_BIN  ?= $(abspath $(SCRATCH))/release/sluice
+DEMO_JOB    ?= data/jobs/weekly_revenue.sql
 PYTEST_ARGS ?=
 BENCH_ROWS  ?= 10000000
 BENCH_REPS  ?= 5
@@ -20,40 +22,41 @@ BENCH_DIR   ?= bench-data
 .PHONY: deps deps-bench build release test demo bench sample clean
 
 deps:
-	@scripts/deps.sh
+	@bash scripts/deps.sh
 
 deps-bench:
-	@scripts/deps.sh --bench
+	@bash scripts/deps.sh --bench
 
 build:
-	$(SWIFT) build
+	$(SWIFT) build $(SWIFT_FLAGS)
 
 release:
-	$(SWIFT) build -c release
+	$(SWIFT) build $(SWIFT_FLAGS) -c release
 
 test: deps
 	@echo "==> swift test"
-	$(SWIFT) test
+	@$(SWIFT) test $(SWIFT_FLAGS) || { rc=$$?; echo "error: make test: 'swift test' failed (exit $$rc)" >&2; exit $$rc; }
 	@echo "==> swift build -c release"
-	$(SWIFT) build -c release
+	@$(SWIFT) build $(SWIFT_FLAGS) -c release || { rc=$$?; echo "error: make test: the release build failed (exit $$rc)" >&2; exit $$rc; }
 	@echo "==> pytest tests/ (SLUICE_BIN=$(SLUICE_BIN))"
 	@rc=0; SLUICE_BIN="$(SLUICE_BIN)" $(PYTHON) -m pytest -q -rfE tests/ $(PYTEST_ARGS) || rc=$$?; \
-	if [ "$$rc" -eq 5 ]; then echo "error: pytest collected no tests in tests/ (exit 5)" >&2; exit 1; fi; \
+	if [ "$$rc" -eq 5 ]; then echo "error: make test: pytest collected no tests in tests/ (exit 5)" >&2; exit 1; fi; \
+	if [ "$$rc" -ne 0 ]; then echo "error: make test: the Python end-to-end tests failed (pytest exit $$rc)" >&2; fi; \
 	exit "$$rc"
 
 demo: deps release
-	@echo "==> $(DEMO_JOB)"
-	@./.build/release/sluice run $(DEMO_JOB) --format table
+	@echo "==> sluice run $(DEMO_JOB)"
+	@"$(SLUICE_BIN)" run $(DEMO_JOB) --format table
 
-# Regenerates data/ from its seeded generator (the output is committed).
+# Rewrites data/ from its seeded generator (data/ is committed).
 sample:
 	$(PYTHON) scripts/gen_sample.py
 
 bench: deps-bench release
 	$(PYTHON) Benchmarks/e2e/gen_clickstream.py --rows $(BENCH_ROWS) --out $(BENCH_DIR)
 	$(PYTHON) Benchmarks/e2e/run.py --rows $(BENCH_ROWS) --data $(BENCH_DIR) --reps $(BENCH_REPS) \
-		--peers $(BENCH_PEERS) --bin $(SLUICE_BIN)
+		--peers $(BENCH_PEERS) --bin "$(SLUICE_BIN)"
 
 clean:
-	rm -rf .build $(BENCH_DIR) .pytest_cache
+	rm -rf $(SCRATCH) $(BENCH_DIR) tests/.pytest_cache .pytest_cache
 	find tests Benchmarks scripts -name __pycache__ -type d -prune -exec rm -rf {} +

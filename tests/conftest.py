@@ -47,7 +47,9 @@ def sluice_path() -> Path:
 def sluice_bin() -> Path:
     path = sluice_path()
     if not (path.is_file() and os.access(path, os.X_OK)):
-        pytest.fail(f"sluice binary not found at {path}: run `make release` or set SLUICE_BIN", pytrace=False)
+        # One clear message instead of an error per test.
+        pytest.exit(f"sluice binary not found at {path}: run `make release` or set SLUICE_BIN "
+                    "(the DuckDB side alone: pytest -m 'not engine')", returncode=1)
     return path
 
 
@@ -238,6 +240,27 @@ def multiset_diff(expected: list[tuple], actual: list[tuple]) -> tuple[list[tupl
     return missing, unmatched
 
 
+def _closest_hint(missing: tuple, extra: list[tuple], names: Sequence[str] | None) -> str | None:
+    """Names the columns in which the first missing row differs from the unexpected row
+    closest to it, which is usually the bug."""
+    if not extra:
+        return None
+    best = max(extra, key=lambda a: sum(values_equal(e, v) for e, v in zip(missing, a)))
+    cols = [k for k, (e, a) in enumerate(zip(missing, best)) if not values_equal(e, a)]
+    if not cols or len(cols) == len(missing):
+        return None
+    label = lambda k: names[k] if names and k < len(names) else f"#{k + 1}"  # noqa: E731
+    return "  closest row differs in " + ", ".join(
+        f"{label(k)}: expected {missing[k]!r}, got {best[k]!r}" for k in cols)
+
+
+def _diff_lines(missing: list[tuple], extra: list[tuple], names: Sequence[str] | None) -> list[str]:
+    lines = [f"  missing:    {r!r}" for r in missing[:10]]
+    lines += [f"  unexpected: {r!r}" for r in extra[:10]]
+    hint = _closest_hint(missing[0], extra, names) if missing else None
+    return lines + ([hint] if hint else [])
+
+
 def _same_key(a: tuple, b: tuple) -> bool:
     return all((x is None and y is None) or x == y or
                (isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y))
@@ -270,8 +293,7 @@ def compare_results(expected: Result, actual: Result, *, order: Sequence[int] | 
         missing, extra = multiset_diff(expected.rows, actual.rows)
         if missing or extra:
             problems.append(f"{len(missing)} expected rows missing, {len(extra)} unexpected rows")
-            problems += [f"  missing:    {r!r}" for r in missing[:10]]
-            problems += [f"  unexpected: {r!r}" for r in extra[:10]]
+            problems += _diff_lines(missing, extra, expected.names)
         return problems
     # Ordered: walk the runs of rows that tie on the sort keys.
     pos = 0
@@ -291,8 +313,7 @@ def compare_results(expected: Result, actual: Result, *, order: Sequence[int] | 
         missing, extra = multiset_diff(erows[pos:end], chunk)
         if missing or extra:
             problems.append(f"rows {pos + 1}..{end} (sort key {key!r}) differ")
-            problems += [f"  missing:    {r!r}" for r in missing[:10]]
-            problems += [f"  unexpected: {r!r}" for r in extra[:10]]
+            problems += _diff_lines(missing, extra, expected.names)
             return problems
         pos = end
     return problems

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EX_OK, EX_USAGE, REPO, parse_json_lines, result_from_json_rows, run_sluice
+from conftest import EX_OK, EX_USAGE, REPO, compare_results, parse_json_lines, result_from_json_rows, run_sluice
 
 pytestmark = pytest.mark.engine
 
@@ -233,7 +233,10 @@ def test_run_flags_do_not_change_results(sluice_bin, flags):
     other = run_sluice(["run", job, "--format", "json", *flags], cwd=REPO)
     assert base.code == EX_OK, base.describe()
     assert other.code == EX_OK, other.describe()
-    assert parse_json_lines(other.stdout) == parse_json_lines(base.stdout)
+    # Sums of doubles may differ in the last bits when added in another order.
+    problems = compare_results(result_from_json_rows(parse_json_lines(base.stdout)),
+                               result_from_json_rows(parse_json_lines(other.stdout)), order=[0, 2])
+    assert not problems, "\n".join(problems)
 
 
 def test_explain_prints_a_plan(sluice_bin):

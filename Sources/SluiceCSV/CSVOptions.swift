@@ -1,7 +1,7 @@
 /// The options of a CSV source or sink, with Spark's names and defaults, except that
 /// sluice's default `mode` is FAILFAST (Spark's is PERMISSIVE).
 ///
-/// Built from the `OPTIONS (...)` of a statement with ``init(_:)-(KeyValuePairs)``: keys are
+/// Built from the `OPTIONS (...)` of a statement with `init(_:)`: keys are
 /// case-insensitive, unknown keys are ignored as Spark ignores them, and a value sluice
 /// cannot use is a ``CSVError`` (exit 64) that names the option. Spark options that would
 /// change the result but that sluice does not implement are rejected rather than ignored.
@@ -257,5 +257,14 @@ public struct CSVOptions: Sendable, Equatable {
             throw .invalidOption(name: key, value: value, expected: "a timestamp such as 2024-03-05T10:00:00")
         }
         return t
+    }
+}
+
+/// Compiles a datetime option (already checked when the options were parsed).
+func compilePattern(_ pattern: String, option: String) throws(CSVError) -> DateTimePattern {
+    do {
+        return try DateTimePattern(pattern, forParsing: true)
+    } catch {
+        throw .invalidOption(name: option, value: pattern, expected: "a Spark datetime pattern (\(error.reason))")
     }
 }

@@ -88,7 +88,6 @@ struct CSVScanner {
         }
     }
 
-    // swiftlint:disable:next function_body_length cyclomatic_complexity
     private func scan<V: ScanVariant>(_: V.Type, _ buf: UnsafePointer<UInt8>, _ start: Int, _ limit: Int, _ eof: Bool,
                                       _ stopOffset: Int, _ startLine: Int32, _ stopAfterProblem: Bool, _ index: FieldIndex,
                                       _ slotMap: UnsafeBufferPointer<Int32>) -> Outcome {

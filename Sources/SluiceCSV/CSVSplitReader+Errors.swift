@@ -77,15 +77,13 @@ extension SplitReaderCore {
         guard let badRecords else { return }
         let start = Int(index.recordStart[r]), end = Int(index.recordEnd[r])
         let record = String(decoding: UnsafeBufferPointer(start: buffer + start, count: max(end - start, 0)), as: UTF8.self)
+        // The line is the record's first line; the reason is the error without its position.
         let text = error.description
         var reason = text
-        var line = linesBefore() + Int(index.recordLine[r]) + 1
-        if let at = error.position {
-            line = at.line
-            let prefix = at.description + ": "
-            if text.hasPrefix(prefix) { reason = String(text.dropFirst(prefix.count)) }
+        if let at = error.position, text.hasPrefix(at.description + ": ") {
+            reason = String(text.dropFirst(at.description.count + 2))
         }
-        badRecords.add(path: split.path, line: line, record: record, reason: reason)
+        badRecords.add(path: split.path, line: linesBefore() + Int(index.recordLine[r]) + 1, record: record, reason: reason)
     }
 
     /// Whether the file's header line starts at or after `offset`, i.e. every line that

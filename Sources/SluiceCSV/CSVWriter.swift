@@ -94,6 +94,13 @@ public struct CSVWriter {
             bytes.append(contentsOf: nullValue)
             return
         }
+        // Text goes through appendText, which quotes as needed; other values never need
+        // quotes, except with quoteAll.
+        let viaText = column.type == .string || (column.type == .date && dateFormat != nil)
+            || (column.type == .timestamp && timestampFormat != nil)
+        let wrap = quoteAll && quote != nil && !viaText
+        if wrap { bytes.append(quote!) }
+        defer { if wrap { bytes.append(quote!) } }
         switch column.storage {
         case .bool(let v):
             appendASCII(v[row] != 0 ? "true" : "false")

@@ -124,7 +124,7 @@ enum FileSystem {
     static func glob(_ pattern: String) throws(CSVError) -> [String] {
         var g = glob_t()
         defer { globfree(&g) }
-        let rc = Glibc.glob(pattern, 0, nil, &g)
+        let rc = Glibc.glob(pattern, GLOB_BRACE, nil, &g)
         if rc == GLOB_NOMATCH { return [] }
         if rc != 0 { throw .io(operation: "expand the glob", path: pattern, errno: errno) }
         var out: [String] = []

@@ -46,13 +46,15 @@ public enum DateTime {
     /// Floor division of a timestamp into its day.
     @inlinable
     public static func day(ofMicros t: Int64) -> Int64 {
-        t >= 0 ? t / microsPerDay : (t - microsPerDay + 1) / microsPerDay
+        let q = t / microsPerDay
+        return t % microsPerDay < 0 ? q - 1 : q
     }
 
     /// `yyyy-MM-dd`.
     public static func formatDate(_ days: Int64) -> String {
         let (y, m, d) = civil(days)
-        return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
+        // Years past 9999 carry a sign, as Spark (java.time) prints them.
+        return (y > 9999 ? "+" : "") + pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
     }
 
     /// `yyyy-MM-dd HH:mm:ss`, with `.ffffff` (trailing zeros dropped) when there is a fraction.

@@ -802,7 +802,13 @@ extension DateTimePattern {
         while i < to {
             switch elements[i] {
             case .literal(let s, let c):
-                out.append(contentsOf: literals[Int(s)..<Int(s + c)])
+                literals.withUnsafeBufferPointer { lit in
+                    if c == 1 {
+                        out.append(lit[Int(s)])
+                    } else {
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: lit[Int(s)..<Int(s + c)]))
+                    }
+                }
             case .number(let spec):
                 let value: Int64
                 switch spec.field {
@@ -898,19 +904,16 @@ extension DateTimePattern {
     }
 
     static func appendPadded(_ v: UInt64, width: Int, _ out: inout [UInt8]) {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        var x = v
-        withUnsafeMutableBytes(of: &digits) { d in
-            repeat {
-                d[n] = UInt8(48 + x % 10)
-                x /= 10
-                n += 1
-            } while x > 0
-            for _ in n..<max(n, width) { out.append(48) }
-            for k in stride(from: n - 1, through: 0, by: -1) { out.append(d[k]) }
+        var divisor: UInt64 = 1
+        var digits = 1
+        while divisor <= v / 10 {
+            divisor *= 10
+            digits += 1
+        }
+        for _ in digits..<max(digits, width) { out.append(48) }
+        while divisor > 0 {
+            out.append(UInt8(truncatingIfNeeded: 48 + v / divisor % 10))
+            divisor /= 10
         }
     }
 }

@@ -48,7 +48,8 @@ public struct ExecError: SluiceError {
         case .castOverflow(let value, let from, let to):
             text = "[CAST_OVERFLOW] The value \(value) of the type \"\(from)\" cannot be cast to \"\(to)\" due to an overflow. Use `try_cast` to tolerate overflow and return NULL instead."
         case .arithmeticOverflow(let typeName, let tryFunction):
-            text = "[ARITHMETIC_OVERFLOW] \(typeName) overflow. Use '\(tryFunction)' to tolerate overflow and return NULL instead."
+            text = "[ARITHMETIC_OVERFLOW] \(typeName) overflow."
+            if !tryFunction.isEmpty { text += " Use '\(tryFunction)' to tolerate overflow and return NULL instead." }
         case .divideByZero:
             text = "[DIVIDE_BY_ZERO] Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead."
         case .invalidArgument(let function, let message):

@@ -341,7 +341,7 @@ final class ExpressionBinder {
     private func function(_ name: String, _ args: [Expression], _ e: Expr, at loc: SourceLocation) throws -> Expression {
         let sig: FunctionSignature
         do {
-            sig = try FunctionCatalog.resolve(name, argTypes: args.map(\.type))
+            sig = try FunctionCatalog.resolve(name, argTypes: args.map(\.type), argSQL: args.map(\.description))
         } catch var error {
             error.location = error.location ?? loc
             throw error

@@ -26,6 +26,14 @@ import Testing
         #expect(rows[2][8] == d(.infinity))
     }
 
+    @Test func lastRecordWithoutNewlineIsSampled() throws {
+        let dir = TempDir()
+        let p = dir.write("a.csv", "1\n2\nx")
+        #expect(try CSVDataset.discover(path: p, options: csvOptions(["inferSchema": "true"])).dataSchema == [CSVField("_c0", .string)])
+        let q = dir.write("b.csv", "h1,h2")
+        #expect(try CSVDataset.discover(path: q, options: csvOptions(["header": "true"])).dataSchema.map(\.name) == ["h1", "h2"])
+    }
+
     @Test func withoutInferenceEverythingIsString() throws {
         let dir = TempDir()
         let p = dir.write("a.csv", "1,2.5\n")

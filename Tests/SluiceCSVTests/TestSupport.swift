@@ -7,7 +7,7 @@ final class TempDir {
     let path: String
 
     init() {
-        var template = Array((NSTemporaryDirectory() + "/sluice-csv-XXXXXX").utf8CString)
+        var template = Array((NSTemporaryDirectory() + "sluice-csv-XXXXXX").utf8CString)
         let p = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         path = String(cString: p!)
     }
@@ -75,10 +75,12 @@ func readError(_ path: String, _ pairs: KeyValuePairs<String, String> = [:], max
 }
 
 /// The 1-based file line of every row, from the chunks' origins.
-func readLines(_ dataset: CSVDataset, maxPartitionBytes: Int = 1 << 30, readBufferSize: Int = 1 << 20) throws -> [Int] {
+func readLines(_ dataset: CSVDataset, projection: [Int]? = nil, maxPartitionBytes: Int = 1 << 30,
+               readBufferSize: Int = 1 << 20) throws -> [Int] {
     var lines: [Int] = []
     for split in dataset.splits(maxPartitionBytes: maxPartitionBytes) {
-        var reader = CSVSplitReader(split: split, dataset: dataset, options: dataset.options, projection: [],
+        var reader = CSVSplitReader(split: split, dataset: dataset, options: dataset.options,
+                                    projection: projection ?? Array(dataset.schema.indices),
                                     readBufferSize: readBufferSize)
         while let chunk = try reader.next() {
             for i in 0..<chunk.count { lines.append(chunk.origin!.line(ofRow: i)) }

@@ -18,6 +18,9 @@ protocol AggregateState: AnyObject {
     func stateColumns(groups: Int) -> [Column]
     func result(groups: Int) -> Column
     var memoryBytes: Int { get }
+    /// The partial state of each input row as its own group, for a partial aggregation
+    /// that has stopped grouping because almost every row is a new group.
+    func rowStates(_ arg: Column?, count: Int) -> [Column]
 }
 
 enum AggregateStates {
@@ -70,6 +73,11 @@ final class CountState: AggregateState {
 
     func stateColumns(groups: Int) -> [Column] { [result(groups: groups)] }
     func result(groups: Int) -> Column { Column(type: .bigint, storage: .int64(Array(counts.prefix(groups)))) }
+    func rowStates(_ arg: Column?, count n: Int) -> [Column] {
+        var ones = [Int64](repeating: 1, count: n)
+        if let v = arg?.validity { for i in 0..<n where v.isNull(i) { ones[i] = 0 } }
+        return [Column(type: .bigint, storage: .int64(ones))]
+    }
 }
 
 /// Validity flags per group: whether any non-NULL value was folded in.
@@ -122,6 +130,7 @@ final class SumIntegerState: AggregateState {
     func result(groups: Int) -> Column {
         Column(type: .bigint, storage: .int64(Array(sums.prefix(groups))), validity: flags.validity(groups: groups))
     }
+    func rowStates(_ arg: Column?, count: Int) -> [Column] { [arg!.retyped(.bigint)] }
 }
 
 final class SumDoubleState: AggregateState {
@@ -166,6 +175,7 @@ final class SumDoubleState: AggregateState {
     func result(groups: Int) -> Column {
         Column(type: .double, storage: .double(Array(sums.prefix(groups))), validity: flags.validity(groups: groups))
     }
+    func rowStates(_ arg: Column?, count: Int) -> [Column] { [arg!] }
 }
 
 /// `avg`: a DOUBLE sum and a count (Spark's `Average` sums in DOUBLE).
@@ -216,6 +226,19 @@ final class AvgState: AggregateState {
 
     func stateColumns(groups: Int) -> [Column] {
         [Column(type: .double, storage: .double(Array(sums.prefix(groups)))), Column(type: .bigint, storage: .int64(Array(counts.prefix(groups))))]
+    }
+
+    func rowStates(_ arg: Column?, count n: Int) -> [Column] {
+        let col = arg!
+        var sums = [Double](repeating: 0, count: n)
+        var counts = [Int64](repeating: 1, count: n)
+        switch col.storage {
+        case .double(let xs): for i in 0..<n { sums[i] = xs[i] }
+        case .int64(let xs): for i in 0..<n { sums[i] = Double(xs[i]) }
+        default: break
+        }
+        if let v = col.validity { for i in 0..<n where v.isNull(i) { sums[i] = 0; counts[i] = 0 } }
+        return [Column(type: .double, storage: .double(sums)), Column(type: .bigint, storage: .int64(counts))]
     }
 
     func result(groups: Int) -> Column {
@@ -305,6 +328,7 @@ final class MinMaxState<T: MinMaxValue>: AggregateState {
     func result(groups: Int) -> Column {
         T.column(Array(best.prefix(groups)), type: type, validity: flags.validity(groups: groups))
     }
+    func rowStates(_ arg: Column?, count: Int) -> [Column] { [arg!] }
 }
 
 /// `min`/`max` of strings: the best value of each group kept as a range of an
@@ -360,6 +384,7 @@ final class MinMaxStringState: AggregateState {
     }
 
     func stateColumns(groups: Int) -> [Column] { [result(groups: groups)] }
+    func rowStates(_ arg: Column?, count: Int) -> [Column] { [arg!] }
     func result(groups: Int) -> Column {
         var out = StringArray(reservingRows: groups, bytes: 0)
         arena.withUnsafeBufferPointer { a in

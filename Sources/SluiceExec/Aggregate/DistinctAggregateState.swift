@@ -36,5 +36,8 @@ final class DistinctAggregateState: AggregateState {
     }
 
     func stateColumns(groups: Int) -> [Column] { inner.stateColumns(groups: groups) }
+    func rowStates(_ arg: Column?, count: Int) -> [Column] {
+        preconditionFailure("a DISTINCT aggregate never passes rows through")
+    }
     func result(groups: Int) -> Column { inner.result(groups: groups) }
 }

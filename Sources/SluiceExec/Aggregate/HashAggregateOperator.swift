@@ -19,6 +19,15 @@ public final class HashAggregateOperator: ChunkConsumer {
     let downstream: ChunkConsumer
     let groups: GroupIndex
     let states: [AggregateState]
+    let keyTypes: [DataType]
+    /// Rows consumed so far, to judge whether partial grouping pays.
+    var rowsSeen = 0
+    /// A partial aggregation that found nearly every row a new group stops grouping and
+    /// passes each row on as its own partial state; the final phase groups them once
+    /// (Trino's adaptive partial aggregation), instead of every map task building a
+    /// table as large as its input.
+    var passThrough = false
+    static let passThroughCheckRows = 1 << 17
 
     public init(keys: [Expression], aggregates: [AggregateCall], mode: AggregateMode, downstream: ChunkConsumer) throws {
         self.calls = aggregates
@@ -32,6 +41,7 @@ public final class HashAggregateOperator: ChunkConsumer {
         }
         argPrograms = try aggregates.map { call in try call.argument.map { try ExpressionProgram($0) } }
         let keyTypes = keys.map(\.type)
+        self.keyTypes = keyTypes
         if keyTypes.isEmpty {
             groups = SingleGroup()
         } else if keyTypes.count == 1 && keyTypes[0].physical == .int64 {
@@ -47,6 +57,15 @@ public final class HashAggregateOperator: ChunkConsumer {
         let n = chunk.count
         if n == 0 { return true }
         let keys = try keyPrograms.map { try $0.evaluate(chunk) }
+        if passThrough { return try passOn(chunk, keys: keys) }
+        rowsSeen += n
+        if mode == .partial && !keyTypes.isEmpty && rowsSeen >= HashAggregateOperator.passThroughCheckRows
+            && groups.groupCount * 2 > rowsSeen && !calls.contains(where: \.distinct) {
+            // The groups gathered so far go on as they are; every later row passes through.
+            try emitGroups()
+            passThrough = true
+            return try passOn(chunk, keys: keys)
+        }
         let ids = groups.groupIds(keys, count: n)
         let groupCount = groups.groupCount
         do {
@@ -73,7 +92,26 @@ public final class HashAggregateOperator: ChunkConsumer {
         return true
     }
 
+    /// Sends each row on as a group of its own (partial mode, after grouping stopped paying).
+    private func passOn(_ chunk: Chunk, keys: [Column]) throws -> Bool {
+        var columns = keys
+        do {
+            for (k, s) in states.enumerated() {
+                let arg = try argPrograms[k]?.evaluate(chunk)
+                columns.append(contentsOf: s.rowStates(arg, count: chunk.count))
+            }
+        } catch let e as EvalError {
+            throw ExecError(e.kind, position: chunk.origin?.position(ofRow: e.row))
+        }
+        return try downstream.consume(Chunk(columns: columns, count: chunk.count))
+    }
+
     public func finish() throws {
+        if !passThrough { try emitGroups() }
+        try downstream.finish()
+    }
+
+    private func emitGroups() throws {
         let count = groups.groupCount
         var columns = groups.keyColumns()
         for s in states {
@@ -87,7 +125,6 @@ public final class HashAggregateOperator: ChunkConsumer {
             if !(try downstream.consume(start == 0 && end == count ? all : all.slice(start..<end))) { break }
             start = end
         }
-        try downstream.finish()
     }
 
     /// The output types for `mode`: keys, then results or states.

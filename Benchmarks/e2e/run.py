@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""End-to-end benchmark: the same queries over the same CSV file, each run as a whole
+command (start-up, reading, computing, writing the result to /dev/null), by sluice and
+its peers. Prints a Markdown table and writes the numbers to <data>/results.json.
+
+    python3 Benchmarks/e2e/gen_clickstream.py --rows 1000000     # the input, once
+    python3 Benchmarks/e2e/run.py --rows 1000000 --reps 5
+
+Peers are rows of PEERS below; add one there (or a sluice mode) and name it with --peers.
+A peer that fails (a missing binary, an exit status other than 0, a timeout) is reported
+as failed in its row; the other rows still run.
+
+Columns: median wall seconds over --reps runs (after --warmup untimed runs), input MB/s
+at that median, the time relative to DuckDB with one thread, and throughput as a
+percentage of `wc -l` on the same file (how close to reading the file at all).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+REPO = Path(__file__).resolve().parents[2]
+
+SCHEMA = ("ts TIMESTAMP, dt DATE, user_id BIGINT, country STRING, event_type STRING, "
+          "amount DOUBLE, device STRING, url STRING")
+
+
+@dataclass(frozen=True)
+class Workload:
+    name: str
+    sql: str  # over a table named clicks
+
+
+WORKLOADS = [
+    Workload("filtered_groupby",
+             "SELECT country, event_type, count(*), sum(amount), avg(amount), min(amount), max(amount) "
+             "FROM clicks WHERE amount > 0 GROUP BY country, event_type"),
+    Workload("groupby_user", "SELECT user_id, count(*), sum(amount) FROM clicks GROUP BY user_id"),
+    Workload("top_n", "SELECT * FROM clicks ORDER BY amount DESC LIMIT 100"),
+]
+
+
+@dataclass
+class Context:
+    csv: Path
+    work: Path  # where job files go
+    sluice: Path
+    timeout: float
+
+
+@dataclass(frozen=True)
+class Peer:
+    """One row of the comparison: how to run a workload as a command."""
+
+    name: str
+    command: Callable[[Workload, Context], list[str]]
+    env: dict = field(default_factory=dict)
+    note: str = ""
+
+
+# --- how each peer runs a workload -------------------------------------------------------------
+
+
+def sluice_peer(workers: int, mode: str | None = None) -> Callable[[Workload, Context], list[str]]:
+    def command(w: Workload, ctx: Context) -> list[str]:
+        job = ctx.work / f"{w.name}.sql"
+        job.write_text(
+            "CREATE TEMPORARY VIEW clicks USING csv OPTIONS "
+            f"(path '{ctx.csv}', header 'true', escape '\"', schema '{SCHEMA}');\n{w.sql};\n")
+        argv = [str(ctx.sluice), "run", str(job), "--format", "csv", "--workers", str(workers)]
+        if mode:
+            argv += ["--set", f"sluice.mode={mode}"]
+        return argv
+    return command
+
+
+DUCKDB_SCRIPT = """
+import sys, duckdb
+csv, sql, threads = sys.argv[1:4]
+con = duckdb.connect()
+con.execute(f"SET threads = {int(threads)}")
+con.execute(f"CREATE VIEW clicks AS SELECT * FROM read_csv('{csv}')")
+con.execute(f"COPY ({sql}) TO '/dev/null' (FORMAT csv, HEADER)")
+"""
+
+
+def duckdb_peer(threads: int) -> Callable[[Workload, Context], list[str]]:
+    def command(w: Workload, ctx: Context) -> list[str]:
+        return [sys.executable, "-c", DUCKDB_SCRIPT, str(ctx.csv), w.sql, str(threads)]
+    return command
+
+
+POLARS_SCRIPT = """
+import sys, polars as pl
+csv, sql = sys.argv[1:3]
+clicks = pl.scan_csv(csv, try_parse_dates=True)
+pl.SQLContext(clicks=clicks).execute(sql).collect().write_csv("/dev/null")
+"""
+
+
+def polars_peer(w: Workload, ctx: Context) -> list[str]:
+    return [sys.executable, "-c", POLARS_SCRIPT, str(ctx.csv), w.sql]
+
+
+def wc_peer(w: Workload, ctx: Context) -> list[str]:
+    return ["wc", "-l", str(ctx.csv)]
+
+
+# Every peer the runner knows; --peers picks some by name. Add a row to compare another
+# engine, or another sluice mode, on the same workloads.
+PEERS = [
+    Peer("sluice", sluice_peer(workers=1), note="--workers 1"),
+    Peer("sluice-w2", sluice_peer(workers=2), note="--workers 2, process mode"),
+    Peer("sluice-thread-w2", sluice_peer(workers=2, mode="thread"), note="--workers 2, thread mode"),
+    Peer("duckdb", duckdb_peer(threads=1), note="SET threads=1"),
+    Peer("duckdb-t2", duckdb_peer(threads=2), note="SET threads=2"),
+    Peer("polars", polars_peer, env={"POLARS_MAX_THREADS": "1"}, note="POLARS_MAX_THREADS=1"),
+    Peer("polars-t2", polars_peer, env={"POLARS_MAX_THREADS": "2"}, note="POLARS_MAX_THREADS=2"),
+    Peer("wc", wc_peer, note="wc -l (reading the file, the floor)"),
+]
+DEFAULT_PEERS = "sluice,duckdb,polars,wc"
+REFERENCE, FLOOR = "duckdb", "wc"
+
+
+# --- running ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    workload: str
+    peer: str
+    times: list[float] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.times) if self.times and not self.error else None
+
+
+def run_once(argv: list[str], env: dict, timeout: float) -> tuple[float, str | None]:
+    """Wall seconds of one run, and an error text if it failed."""
+    full_env = {**os.environ, **env}
+    started = time.perf_counter()
+    try:
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           env=full_env, timeout=timeout)
+    except FileNotFoundError:
+        return 0.0, f"not found: {argv[0]}"
+    except subprocess.TimeoutExpired:
+        return timeout, f"timed out after {timeout:.0f} s"
+    elapsed = time.perf_counter() - started
+    if p.returncode != 0:
+        lines = p.stderr.decode("utf-8", "replace").strip().splitlines()
+        return elapsed, f"exit {p.returncode}: {lines[0][:160] if lines else '(no stderr)'}"
+    return elapsed, None
+
+
+def measure(peer: Peer, w: Workload, ctx: Context, reps: int, warmup: int) -> Outcome:
+    out = Outcome(w.name, peer.name)
+    try:
+        argv = peer.command(w, ctx)
+    except Exception as e:  # noqa: BLE001 - a peer that cannot even build its command fails its row
+        out.error = f"cannot build the command: {e}"
+        return out
+    for k in range(warmup + reps):
+        elapsed, error = run_once(argv, peer.env, ctx.timeout)
+        if error:
+            out.error = error
+            return out
+        if k >= warmup:
+            out.times.append(elapsed)
+    return out
+
+
+# --- reporting ---------------------------------------------------------------------------------
+
+
+def table(outcomes: list[Outcome], size: int) -> str:
+    by = {(o.workload, o.peer): o for o in outcomes}
+    lines = ["| workload | peer | median s | MB/s | vs DuckDB 1 thread | % of wc -l MB/s |",
+             "| --- | --- | ---: | ---: | ---: | ---: |"]
+    for o in outcomes:
+        if o.error:
+            lines.append(f"| {o.workload} | {o.peer} | failed: {o.error.replace('|', '/')} | | | |")
+            continue
+        ref = by.get((o.workload, REFERENCE))
+        floor = by.get((o.workload, FLOOR))
+        ratio = f"{o.median / ref.median:.2f}x" if ref and ref.median else "n/a"
+        pct = f"{100 * floor.median / o.median:.0f}%" if floor and floor.median else "n/a"
+        lines.append(f"| {o.workload} | {o.peer} | {o.median:.3f} | {size / 1e6 / o.median:,.0f} | {ratio} | {pct} |")
+    return "\n".join(lines)
+
+
+def versions(peers: list[Peer], ctx: Context) -> dict:
+    found = {"python": platform.python_version()}
+    for module in ("duckdb", "polars"):
+        try:
+            found[module] = __import__(module).__version__
+        except ImportError:
+            pass
+    if any(p.name.startswith("sluice") for p in peers) and ctx.sluice.exists():
+        try:
+            p = subprocess.run([str(ctx.sluice), "--version"], capture_output=True, text=True, timeout=10)
+            found["sluice"] = p.stdout.strip() or p.stderr.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+    return found
+
+
+def results_json(outcomes: list[Outcome], ctx: Context, rows: int, size: int, args, peers: list[Peer]) -> dict:
+    by = {(o.workload, o.peer): o for o in outcomes}
+    records = []
+    for o in outcomes:
+        ref, floor = by.get((o.workload, REFERENCE)), by.get((o.workload, FLOOR))
+        records.append({
+            "workload": o.workload,
+            "peer": o.peer,
+            "status": "failed" if o.error else "ok",
+            "error": o.error,
+            "times_s": o.times,
+            "median_s": o.median,
+            "mb_per_s": size / 1e6 / o.median if o.median else None,
+            "vs_duckdb": o.median / ref.median if o.median and ref and ref.median else None,
+            "pct_of_wc": 100 * floor.median / o.median if o.median and floor and floor.median else None,
+        })
+    return {
+        "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "versions": versions(peers, ctx),
+        "input": {"csv": str(ctx.csv), "rows": rows, "bytes": size},
+        "reps": args.reps,
+        "warmup": args.warmup,
+        "workloads": {w.name: w.sql for w in WORKLOADS},
+        "peers": {p.name: p.note for p in peers},
+        "results": records,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=REPO / "bench-data", help="where gen_clickstream.py wrote")
+    parser.add_argument("--rows", type=int, default=int(os.environ.get("BENCH_ROWS", 10_000_000)),
+                        help="the row count the data was generated with (checked against its stamp)")
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--peers", default=DEFAULT_PEERS,
+                        help=f"comma-separated, from: {', '.join(p.name for p in PEERS)}")
+    parser.add_argument("--workloads", default=",".join(w.name for w in WORKLOADS))
+    parser.add_argument("--bin", type=Path, default=Path(os.environ.get("SLUICE_BIN") or REPO / ".build/release/sluice"))
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds per run")
+    args = parser.parse_args()
+
+    known = {p.name: p for p in PEERS}
+    names = [n.strip() for n in args.peers.split(",") if n.strip()]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        parser.error(f"unknown peers {unknown}; known: {', '.join(known)}")
+    peers = [known[n] for n in names]
+    by_name = {w.name: w for w in WORKLOADS}
+    try:
+        workloads = [by_name[n.strip()] for n in args.workloads.split(",") if n.strip()]
+    except KeyError as e:
+        parser.error(f"unknown workload {e}; known: {', '.join(by_name)}")
+
+    csv = (args.data / "clickstream" / "clickstream.csv").resolve()
+    stamp = args.data / "clickstream" / ".stamp.json"
+    if not csv.exists() or not stamp.exists():
+        print(f"error: {csv} is missing; run Benchmarks/e2e/gen_clickstream.py --rows {args.rows} first", file=sys.stderr)
+        return 66
+    recorded = json.loads(stamp.read_text())
+    rows = recorded["params"]["rows"]
+    if rows != args.rows:
+        print(f"error: {csv} holds {rows:,} rows, not {args.rows:,}; regenerate it or pass --rows {rows}",
+              file=sys.stderr)
+        return 65
+    size = csv.stat().st_size
+    work = args.data / "jobs"
+    work.mkdir(parents=True, exist_ok=True)
+    ctx = Context(csv, work.resolve(), args.bin.resolve(), args.timeout)
+    if any(p.name.startswith("sluice") for p in peers) and not ctx.sluice.exists():
+        print(f"warning: no sluice binary at {ctx.sluice}; its rows will fail (make release)", file=sys.stderr)
+    if not shutil.which("wc"):
+        print("warning: wc not found; the % of wc -l column stays empty", file=sys.stderr)
+
+    # Read the file once so that the first peer does not pay for a cold page cache.
+    subprocess.run(["cat", str(csv)], stdout=subprocess.DEVNULL, check=False)
+
+    print(f"input: {csv} ({rows:,} rows, {size / 1e6:,.0f} MB); {args.reps} runs each after {args.warmup} warm-up",
+          file=sys.stderr)
+    outcomes = []
+    for w in workloads:
+        for peer in peers:
+            o = measure(peer, w, ctx, args.reps, args.warmup)
+            status = f"failed: {o.error}" if o.error else f"median {o.median:.3f} s"
+            print(f"  {w.name:18} {peer.name:18} {status}", file=sys.stderr)
+            outcomes.append(o)
+
+    print(f"\n{rows:,} rows, {size / 1e6:,.0f} MB, {os.cpu_count()} CPUs; median of {args.reps} runs\n")
+    print(table(outcomes, size))
+    out = args.data / "results.json"
+    out.write_text(json.dumps(results_json(outcomes, ctx, rows, size, args, peers), indent=2) + "\n")
+    print(f"\nresults: {out}", file=sys.stderr)
+    failed = sorted({o.peer for o in outcomes if o.error})
+    if failed:
+        print(f"error: runs of {', '.join(failed)} failed (see the table)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
