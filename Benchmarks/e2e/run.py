@@ -11,8 +11,9 @@ A peer that fails (a missing binary, an exit status other than 0, a timeout) is 
 as failed in its row; the other rows still run.
 
 Columns: median wall seconds over --reps runs (after --warmup untimed runs), input MB/s
-at that median, the time relative to DuckDB with one thread, and throughput as a
-percentage of `wc -l` on the same file (how close to reading the file at all).
+at that median, the time relative to DuckDB with one thread, throughput as a percentage
+of `wc -l` on the same file (how close to reading the file at all), and for sluice rows
+whether one more run, its output kept, returned as many rows as DuckDB does.
 """
 
 from __future__ import annotations
@@ -143,6 +144,7 @@ class Outcome:
     peer: str
     times: list[float] = field(default_factory=list)
     error: str | None = None
+    check: str = ""  # "ok", or how the output differs from DuckDB's; "" when not checked
 
     @property
     def median(self) -> float | None:
@@ -184,22 +186,47 @@ def measure(peer: Peer, w: Workload, ctx: Context, reps: int, warmup: int) -> Ou
     return out
 
 
+def expected_rows(w: Workload, ctx: Context, cache: dict) -> int:
+    """How many rows DuckDB returns for the workload (computed once, in this process)."""
+    if w.name not in cache:
+        import duckdb
+
+        con = duckdb.connect()
+        con.execute(f"CREATE VIEW clicks AS SELECT * FROM read_csv('{ctx.csv}')")
+        cache[w.name] = con.execute(f"SELECT count(*) FROM ({w.sql})").fetchall()[0][0]
+    return cache[w.name]
+
+
+def check_output(peer: Peer, w: Workload, ctx: Context, cache: dict) -> str:
+    """A fast wrong answer is no result: one more run of a sluice peer with its CSV output
+    kept, whose row count must be DuckDB's."""
+    argv = peer.command(w, ctx)
+    p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, env={**os.environ, **peer.env},
+                       timeout=ctx.timeout)
+    if p.returncode != 0:
+        return f"exit {p.returncode} on the checking run"
+    got = max(p.stdout.count(b"\n") - 1, 0)  # minus the header line
+    want = expected_rows(w, ctx, cache)
+    return "ok" if got == want else f"{got:,} rows, DuckDB {want:,}"
+
+
 # --- reporting ---------------------------------------------------------------------------------
 
 
 def table(outcomes: list[Outcome], size: int) -> str:
     by = {(o.workload, o.peer): o for o in outcomes}
-    lines = ["| workload | peer | median s | MB/s | vs DuckDB 1 thread | % of wc -l MB/s |",
-             "| --- | --- | ---: | ---: | ---: | ---: |"]
+    lines = ["| workload | peer | median s | MB/s | vs DuckDB 1 thread | % of wc -l MB/s | rows checked |",
+             "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
     for o in outcomes:
         if o.error:
-            lines.append(f"| {o.workload} | {o.peer} | failed: {o.error.replace('|', '/')} | | | |")
+            lines.append(f"| {o.workload} | {o.peer} | failed: {o.error.replace('|', '/')} | | | | |")
             continue
         ref = by.get((o.workload, REFERENCE))
         floor = by.get((o.workload, FLOOR))
         ratio = f"{o.median / ref.median:.2f}x" if ref and ref.median else "n/a"
         pct = f"{100 * floor.median / o.median:.0f}%" if floor and floor.median else "n/a"
-        lines.append(f"| {o.workload} | {o.peer} | {o.median:.3f} | {size / 1e6 / o.median:,.0f} | {ratio} | {pct} |")
+        lines.append(f"| {o.workload} | {o.peer} | {o.median:.3f} | {size / 1e6 / o.median:,.0f} | {ratio} | {pct} "
+                     f"| {o.check} |")
     return "\n".join(lines)
 
 
@@ -234,6 +261,7 @@ def results_json(outcomes: list[Outcome], ctx: Context, rows: int, size: int, ar
             "mb_per_s": size / 1e6 / o.median if o.median else None,
             "vs_duckdb": o.median / ref.median if o.median and ref and ref.median else None,
             "pct_of_wc": 100 * floor.median / o.median if o.median and floor and floor.median else None,
+            "check": o.check or None,
         })
     return {
         "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -260,6 +288,8 @@ def main() -> int:
     parser.add_argument("--workloads", default=",".join(w.name for w in WORKLOADS))
     parser.add_argument("--bin", type=Path, default=Path(os.environ.get("SLUICE_BIN") or REPO / ".build/release/sluice"))
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per run")
+    parser.add_argument("--no-check", dest="check", action="store_false",
+                        help="skip comparing the row count of sluice's output with DuckDB's")
     args = parser.parse_args()
 
     known = {p.name: p for p in PEERS}
@@ -300,10 +330,13 @@ def main() -> int:
     print(f"input: {csv} ({rows:,} rows, {size / 1e6:,.0f} MB); {args.reps} runs each after {args.warmup} warm-up",
           file=sys.stderr)
     outcomes = []
+    expected: dict[str, int] = {}
     for w in workloads:
         for peer in peers:
             o = measure(peer, w, ctx, args.reps, args.warmup)
-            status = f"failed: {o.error}" if o.error else f"median {o.median:.3f} s"
+            if args.check and not o.error and peer.name.startswith("sluice"):
+                o.check = check_output(peer, w, ctx, expected)
+            status = f"failed: {o.error}" if o.error else f"median {o.median:.3f} s {o.check}"
             print(f"  {w.name:18} {peer.name:18} {status}", file=sys.stderr)
             outcomes.append(o)
 
@@ -312,9 +345,10 @@ def main() -> int:
     out = args.data / "results.json"
     out.write_text(json.dumps(results_json(outcomes, ctx, rows, size, args, peers), indent=2) + "\n")
     print(f"\nresults: {out}", file=sys.stderr)
-    failed = sorted({o.peer for o in outcomes if o.error})
+    failed = sorted({o.peer for o in outcomes if o.error or o.check not in ("", "ok")})
     if failed:
-        print(f"error: runs of {', '.join(failed)} failed (see the table)", file=sys.stderr)
+        print(f"error: runs of {', '.join(failed)} failed or returned the wrong number of rows (see the table)",
+              file=sys.stderr)
         return 1
     return 0
 

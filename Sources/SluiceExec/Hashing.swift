@@ -31,3 +31,44 @@ public func hashBytes(_ p: UnsafePointer<UInt8>, _ n: Int, seed: UInt64 = 0x243F
     return h
 }
 
+
+/// One hash per row over several columns, computed a column at a time: the same values
+/// give the same hash in every chunk and every task (partitioning depends on it).
+/// NULL hashes alike, -0.0 like 0.0 and every NaN like every other (Spark groups them so).
+public func hashRows(_ columns: [Column], count n: Int) -> [UInt64] {
+    let nullHash: UInt64 = 0x5851_F42D_4C95_7F2D
+    var h = [UInt64](repeating: 0x2545_F491_4F6C_DD1D, count: n)
+    h.withUnsafeMutableBufferPointer { hp in
+        for c in columns {
+            switch c.storage {
+            case .int64(let v):
+                v.withUnsafeBufferPointer { p in for i in 0..<n { hp[i] = mixHash(hp[i] ^ UInt64(bitPattern: p[i])) } }
+            case .double(let v):
+                v.withUnsafeBufferPointer { p in
+                    for i in 0..<n {
+                        var d = p[i]
+                        if d == 0 { d = 0 }
+                        if d.isNaN { d = .nan }
+                        hp[i] = mixHash(hp[i] ^ d.bitPattern)
+                    }
+                }
+            case .bool(let v):
+                v.withUnsafeBufferPointer { p in for i in 0..<n { hp[i] = mixHash(hp[i] ^ UInt64(p[i])) } }
+            case .string(let s):
+                s.bytes.withUnsafeBufferPointer { p in
+                    s.offsets.withUnsafeBufferPointer { o in
+                        for i in 0..<n {
+                            let start = Int(o[i]), len = Int(o[i + 1]) - start
+                            let sh = len == 0 ? 0 : hashBytes(p.baseAddress! + start, len)
+                            hp[i] = mixHash(hp[i] ^ sh)
+                        }
+                    }
+                }
+            }
+            if let validity = c.validity {
+                for i in 0..<n where validity.isNull(i) { hp[i] = mixHash(hp[i] ^ nullHash) }
+            }
+        }
+    }
+    return h
+}

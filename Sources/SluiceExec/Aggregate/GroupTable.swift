@@ -123,153 +123,123 @@ final class Int64GroupTable: GroupIndex {
     }
 }
 
-/// The general group index: each row's keys are encoded into one byte string (a NULL
-/// flag, then the value: 8 bytes for numbers, a length and the bytes for strings),
-/// hashed, and compared with memcmp against the stored keys.
-final class ByteKeyGroupTable: GroupIndex {
+/// The general group index: a hash per row computed column by column, an
+/// open-addressing table of group ids, and the distinct keys kept as columns; a probe
+/// that meets an equal hash compares the row's values with the group's, column by column.
+final class ColumnGroupTable: GroupIndex {
     private let types: [DataType]
+    /// Group id + 1 per slot; 0 marks an empty slot.
     private var slots: [Int32]
     private var mask: Int
     private var hashes: [UInt64] = []
-    private var arena: [UInt8] = []
-    private var offsets: [Int] = [0]
-    private var builders: [ColumnBuilder]
-    private var rowKeys: [UInt8] = []
-    private var rowOffsets: [Int] = []
+    private var stores: [KeyStore]
+
+    /// The keys of the groups, one typed buffer per key column.
+    struct KeyStore {
+        var ints: [Int64] = []
+        var doubles: [Double] = []
+        var bools: [UInt8] = []
+        var strings = StringArray()
+        var nulls: [Bool] = []
+        var anyNull = false
+    }
 
     init(types: [DataType], capacity: Int = 256) {
         self.types = types
         var cap = 16
         while cap < capacity * 2 { cap <<= 1 }
-        slots = [Int32](repeating: -1, count: cap)
+        slots = [Int32](repeating: 0, count: cap)
         mask = cap - 1
-        builders = types.map { ColumnBuilder(type: $0) }
+        stores = types.map { _ in KeyStore() }
     }
 
     var groupCount: Int { hashes.count }
-    var memoryBytes: Int { slots.count * 4 + hashes.count * 16 + arena.count * 2 }
-
-    /// Encodes row keys of a chunk into `rowKeys`/`rowOffsets`, column by column.
-    private func encode(_ keys: [Column], count n: Int) {
-        var lengths = [Int](repeating: 0, count: n)
-        for c in keys {
-            switch c.storage {
-            case .bool: for i in 0..<n { lengths[i] += 2 }
-            case .int64, .double: for i in 0..<n { lengths[i] += 9 }
-            case .string(let s): for i in 0..<n { lengths[i] += 5 + s.length(i) }
-            }
-        }
-        rowOffsets.removeAll(keepingCapacity: true)
-        rowOffsets.reserveCapacity(n + 1)
-        var total = 0
-        rowOffsets.append(0)
-        for i in 0..<n { total += lengths[i]; rowOffsets.append(total) }
-        rowKeys.removeAll(keepingCapacity: true)
-        rowKeys.append(contentsOf: repeatElement(0, count: total))
-        var cursor = rowOffsets
-        rowKeys.withUnsafeMutableBufferPointer { out in
-            let base = UnsafeMutableRawPointer(out.baseAddress!)
-            for c in keys {
-                let validity = c.validity
-                switch c.storage {
-                case .bool(let v):
-                    for i in 0..<n {
-                        let null = validity?.isNull(i) ?? false
-                        out[cursor[i]] = null ? 1 : 0
-                        out[cursor[i] + 1] = null ? 0 : v[i]
-                        cursor[i] += 2
-                    }
-                case .int64(let v):
-                    v.withUnsafeBufferPointer { p in
-                        for i in 0..<n {
-                            let null = validity?.isNull(i) ?? false
-                            out[cursor[i]] = null ? 1 : 0
-                            base.storeBytes(of: null ? 0 : p[i], toByteOffset: cursor[i] + 1, as: Int64.self)
-                            cursor[i] += 9
-                        }
-                    }
-                case .double(let v):
-                    v.withUnsafeBufferPointer { p in
-                        for i in 0..<n {
-                            let null = validity?.isNull(i) ?? false
-                            out[cursor[i]] = null ? 1 : 0
-                            // -0.0 and 0.0 group together, and every NaN with every NaN (Spark).
-                            var d = null ? 0 : p[i]
-                            if d == 0 { d = 0 }
-                            if d.isNaN { d = .nan }
-                            base.storeBytes(of: d.bitPattern, toByteOffset: cursor[i] + 1, as: UInt64.self)
-                            cursor[i] += 9
-                        }
-                    }
-                case .string(let s):
-                    s.bytes.withUnsafeBufferPointer { p in
-                        for i in 0..<n {
-                            let null = validity?.isNull(i) ?? false
-                            out[cursor[i]] = null ? 1 : 0
-                            let r = s.range(i)
-                            base.storeBytes(of: UInt32(r.count), toByteOffset: cursor[i] + 1, as: UInt32.self)
-                            if !r.isEmpty {
-                                (base + cursor[i] + 5).copyMemory(from: p.baseAddress! + r.lowerBound, byteCount: r.count)
-                            }
-                            cursor[i] += 5 + r.count
-                        }
-                    }
-                }
-            }
-        }
+    var memoryBytes: Int {
+        slots.count * 4 + hashes.count * 8 + stores.reduce(0) { $0 + $1.ints.count * 8 + $1.doubles.count * 8 + $1.bools.count + $1.strings.bytes.count + $1.strings.offsets.count * 4 + $1.nulls.count }
     }
 
     func groupIds(_ keys: [Column], count n: Int) -> [Int32] {
-        encode(keys, count: n)
+        let h = hashRows(keys, count: n)
         var out = [Int32](repeating: 0, count: n)
-        var newRows: [Int] = []
-        rowKeys.withUnsafeBufferPointer { rk in
-            for i in 0..<n {
-                let start = rowOffsets[i], len = rowOffsets[i + 1] - start
-                let h = hashBytes(rk.baseAddress! + start, len)
-                var s = Int(truncatingIfNeeded: h) & mask
-                while true {
-                    let g = slots[s]
-                    if g < 0 {
-                        let id = Int32(hashes.count)
-                        slots[s] = id
-                        hashes.append(h)
-                        arena.append(contentsOf: UnsafeBufferPointer(rebasing: rk[start..<(start + len)]))
-                        offsets.append(arena.count)
-                        newRows.append(i)
-                        out[i] = id
-                        if hashes.count * 2 > slots.count { grow() }
-                        break
-                    }
-                    if hashes[Int(g)] == h {
-                        let gs = offsets[Int(g)], gl = offsets[Int(g) + 1] - gs
-                        if gl == len && arena.withUnsafeBufferPointer({ memcmpBytes($0.baseAddress! + gs, rk.baseAddress! + start, len) == 0 }) {
-                            out[i] = g
-                            break
-                        }
-                    }
-                    s = (s + 1) & mask
+        for i in 0..<n {
+            let hash = h[i]
+            var s = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let id = slots[s]
+                if id == 0 {
+                    let g = Int32(hashes.count)
+                    slots[s] = g + 1
+                    hashes.append(hash)
+                    for k in 0..<keys.count { append(keys[k], row: i, to: k) }
+                    out[i] = g
+                    if hashes.count * 2 > slots.count { grow() }
+                    break
                 }
+                let g = Int(id - 1)
+                if hashes[g] == hash && equal(keys, row: i, group: g) {
+                    out[i] = Int32(g)
+                    break
+                }
+                s = (s + 1) & mask
             }
-        }
-        for (k, c) in keys.enumerated() {
-            for r in newRows { builders[k].append(from: c, at: r) }
         }
         return out
     }
 
-    private func grow() {
-        let cap = slots.count * 2
-        slots = [Int32](repeating: -1, count: cap)
-        mask = cap - 1
-        for (g, h) in hashes.enumerated() {
-            var s = Int(truncatingIfNeeded: h) & mask
-            while slots[s] >= 0 { s = (s + 1) & mask }
-            slots[s] = Int32(g)
+    private func append(_ c: Column, row i: Int, to k: Int) {
+        let null = c.isNull(i)
+        stores[k].nulls.append(null)
+        if null { stores[k].anyNull = true }
+        switch c.storage {
+        case .int64(let v): stores[k].ints.append(null ? 0 : v[i])
+        case .double(let v): stores[k].doubles.append(null ? 0 : v[i])
+        case .bool(let v): stores[k].bools.append(null ? 0 : v[i])
+        case .string(let v): if null { stores[k].strings.appendEmpty() } else { stores[k].strings.append(from: v, at: i) }
         }
     }
 
-    func keyColumns() -> [Column] { builders.map { $0.finish() } }
+    @inline(__always)
+    private func equal(_ keys: [Column], row i: Int, group g: Int) -> Bool {
+        for k in 0..<keys.count {
+            let c = keys[k]
+            let null = c.isNull(i)
+            if null != stores[k].nulls[g] { return false }
+            if null { continue }
+            switch c.storage {
+            case .int64(let v): if v[i] != stores[k].ints[g] { return false }
+            case .double(let v):
+                let a = v[i], b = stores[k].doubles[g]
+                if !(a == b || (a.isNaN && b.isNaN)) { return false }
+            case .bool(let v): if v[i] != stores[k].bools[g] { return false }
+            case .string(let v): if !v.equals(i, stores[k].strings, g) { return false }
+            }
+        }
+        return true
+    }
+
+    private func grow() {
+        let cap = slots.count * 2
+        slots = [Int32](repeating: 0, count: cap)
+        mask = cap - 1
+        for (g, h) in hashes.enumerated() {
+            var s = Int(truncatingIfNeeded: h) & mask
+            while slots[s] != 0 { s = (s + 1) & mask }
+            slots[s] = Int32(g + 1)
+        }
+    }
+
+    func keyColumns() -> [Column] {
+        types.enumerated().map { k, t in
+            let st = stores[k]
+            let validity = st.anyNull ? Validity(validFlags: st.nulls.map { !$0 }) : nil
+            switch t.physical {
+            case .int64: return Column(type: t, storage: .int64(st.ints), validity: validity)
+            case .double: return Column(type: t, storage: .double(st.doubles), validity: validity)
+            case .bool: return Column(type: t, storage: .bool(st.bools), validity: validity)
+            case .string: return Column(type: t, storage: .string(st.strings), validity: validity)
+            }
+        }
+    }
 }
 
 /// A group index with no keys: every row is group 0 (a global aggregate).

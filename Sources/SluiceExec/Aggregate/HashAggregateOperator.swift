@@ -47,7 +47,7 @@ public final class HashAggregateOperator: ChunkConsumer {
         } else if keyTypes.count == 1 && keyTypes[0].physical == .int64 {
             groups = Int64GroupTable(type: keyTypes[0])
         } else {
-            groups = ByteKeyGroupTable(types: keyTypes)
+            groups = ColumnGroupTable(types: keyTypes)
         }
         states = aggregates.map { AggregateStates.make($0) }
         if keyTypes.isEmpty { for s in states { s.grow(to: 1) } }

@@ -1,44 +1,10 @@
 /// Routes rows to shuffle partitions by a hash of their key columns. Every task of a
 /// stage computes the same partition for the same key, whatever chunk it is in.
 public enum HashPartitioner {
-    static let nullHash: UInt64 = 0x5851_F42D_4C95_7F2D
-
     /// The partition (0 ..< partitions) of each row.
     public static func partitions(_ keys: [Column], count n: Int, partitions: Int) -> [Int32] {
-        var h = [UInt64](repeating: 0x2545_F491_4F6C_DD1D, count: n)
-        h.withUnsafeMutableBufferPointer { hp in
-            for c in keys {
-                let validity = c.validity
-                switch c.storage {
-                case .int64(let v):
-                    v.withUnsafeBufferPointer { p in for i in 0..<n { hp[i] = mixHash(hp[i] ^ UInt64(bitPattern: p[i])) } }
-                case .double(let v):
-                    v.withUnsafeBufferPointer { p in
-                        for i in 0..<n {
-                            var d = p[i]
-                            if d == 0 { d = 0 }
-                            if d.isNaN { d = .nan }
-                            hp[i] = mixHash(hp[i] ^ d.bitPattern)
-                        }
-                    }
-                case .bool(let v):
-                    for i in 0..<n { hp[i] = mixHash(hp[i] ^ UInt64(v[i])) }
-                case .string(let s):
-                    s.bytes.withUnsafeBufferPointer { p in
-                        for i in 0..<n {
-                            let r = s.range(i)
-                            let sh = r.isEmpty ? 0 : hashBytes(p.baseAddress! + r.lowerBound, r.count)
-                            hp[i] = mixHash(hp[i] ^ sh)
-                        }
-                    }
-                }
-                if let validity {
-                    for i in 0..<n where validity.isNull(i) { hp[i] = mixHash(hp[i] ^ nullHash) }
-                }
-            }
-        }
         let p = UInt64(partitions)
-        return h.map { Int32(truncatingIfNeeded: ($0 >> 1) % p) }
+        return hashRows(keys, count: n).map { Int32(truncatingIfNeeded: ($0 >> 1) % p) }
     }
 }
 
