@@ -77,12 +77,14 @@ extension SplitReaderCore {
         guard let badRecords else { return }
         let start = Int(index.recordStart[r]), end = Int(index.recordEnd[r])
         let record = String(decoding: UnsafeBufferPointer(start: buffer + start, count: max(end - start, 0)), as: UTF8.self)
-        // The line is the record's first line; the reason is the error without its position.
+        // The line is the record's first line; the reason is the error without its
+        // position and without the advice on options (the record was already set aside).
         let text = error.description
         var reason = text
         if let at = error.position, text.hasPrefix(at.description + ": ") {
             reason = String(text.dropFirst(at.description.count + 2))
         }
+        if let advice = reason.firstRange(of: "; ") { reason = String(reason[..<advice.lowerBound]) }
         badRecords.add(path: split.path, line: linesBefore() + Int(index.recordLine[r]) + 1, record: record, reason: reason)
     }
 

@@ -15,6 +15,28 @@ struct Sluice: ParsableCommand {
         """,
         subcommands: [Run.self, Query.self, Explain.self]
     )
+
+    /// Parses and runs the command; usage errors go to stderr as `error: ...` with exit
+    /// status 64, like every other error.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                // --help and --version.
+                OutputStream.standardOutput.write(fullMessage(for: error) + "\n")
+                OutputStream.standardOutput.flush()
+                exit(withError: error)
+            }
+            if error is ExitCode { exit(withError: error) }
+            var message = fullMessage(for: error)
+            if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
+            FileHandleStderr.write("error: \(message)\n")
+            Glibc.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
+        }
+    }
 }
 
 /// Options shared by the commands that print results.
