@@ -19,13 +19,9 @@ public func hashBytes(_ p: UnsafePointer<UInt8>, _ n: Int, seed: UInt64 = 0x243F
         i += 8
     }
     if i < n {
+        // The last 1 to 7 bytes, read in one copy rather than a byte at a time.
         var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < n {
-            tail |= UInt64(p[i]) << shift
-            shift += 8
-            i += 1
-        }
+        withUnsafeMutableBytes(of: &tail) { $0.baseAddress!.copyMemory(from: raw + i, byteCount: n - i) }
         h = mixHash(h ^ tail)
     }
     return h

@@ -123,26 +123,84 @@ final class Int64GroupTable: GroupIndex {
     }
 }
 
+/// A growable buffer of plain values in manually managed memory, so that hot loops read
+/// and append without reference counting.
+final class RawBuffer<T> {
+    private(set) var base: UnsafeMutablePointer<T>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int = 64) {
+        self.capacity = max(capacity, 1)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    @inline(__always)
+    func append(_ v: T) {
+        if count == capacity { grow(to: capacity * 2) }
+        (base + count).initialize(to: v)
+        count += 1
+    }
+
+    func append(_ p: UnsafePointer<T>, count n: Int) {
+        if count + n > capacity { grow(to: max(capacity * 2, count + n)) }
+        (base + count).initialize(from: p, count: n)
+        count += n
+    }
+
+    private func grow(to newCapacity: Int) {
+        let fresh = UnsafeMutablePointer<T>.allocate(capacity: newCapacity)
+        fresh.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = fresh
+        capacity = newCapacity
+    }
+
+    var array: [T] { Array(UnsafeBufferPointer(start: base, count: count)) }
+}
+
+/// The keys of one column of a ``ColumnGroupTable``, one slot per group.
+final class KeyStore {
+    let physical: PhysicalType
+    let fixed = RawBuffer<UInt64>()
+    let bytes = RawBuffer<UInt8>()
+    let offsets = RawBuffer<Int32>()
+    let nulls = RawBuffer<UInt8>()
+    var anyNull = false
+
+    init(_ physical: PhysicalType) {
+        self.physical = physical
+        if physical == .string { offsets.append(0) }
+    }
+}
+
+/// One key column of the chunk being grouped, as raw pointers valid for one call.
+struct KeyView {
+    let physical: PhysicalType
+    let fixed: UnsafePointer<UInt64>?
+    let bools: UnsafePointer<UInt8>?
+    let bytes: UnsafePointer<UInt8>?
+    let offsets: UnsafePointer<Int32>?
+    let validity: UnsafePointer<UInt64>?
+
+    @inline(__always) func isNull(_ i: Int) -> Bool {
+        guard let validity else { return false }
+        return (validity[i >> 6] >> UInt64(i & 63)) & 1 == 0
+    }
+}
+
 /// The general group index: a hash per row computed column by column, an
-/// open-addressing table of group ids, and the distinct keys kept as columns; a probe
-/// that meets an equal hash compares the row's values with the group's, column by column.
+/// open-addressing table of group ids, and the distinct keys kept column by column; a
+/// probe that meets an equal hash compares the row's values with the group's.
 final class ColumnGroupTable: GroupIndex {
     private let types: [DataType]
     /// Group id + 1 per slot; 0 marks an empty slot.
     private var slots: [Int32]
     private var mask: Int
-    private var hashes: [UInt64] = []
-    private var stores: [KeyStore]
-
-    /// The keys of the groups, one typed buffer per key column.
-    struct KeyStore {
-        var ints: [Int64] = []
-        var doubles: [Double] = []
-        var bools: [UInt8] = []
-        var strings = StringArray()
-        var nulls: [Bool] = []
-        var anyNull = false
-    }
+    private let hashes = RawBuffer<UInt64>()
+    private let stores: [KeyStore]
 
     init(types: [DataType], capacity: Int = 256) {
         self.types = types
@@ -150,68 +208,100 @@ final class ColumnGroupTable: GroupIndex {
         while cap < capacity * 2 { cap <<= 1 }
         slots = [Int32](repeating: 0, count: cap)
         mask = cap - 1
-        stores = types.map { _ in KeyStore() }
+        stores = types.map { KeyStore($0.physical) }
     }
 
     var groupCount: Int { hashes.count }
     var memoryBytes: Int {
-        slots.count * 4 + hashes.count * 8 + stores.reduce(0) { $0 + $1.ints.count * 8 + $1.doubles.count * 8 + $1.bools.count + $1.strings.bytes.count + $1.strings.offsets.count * 4 + $1.nulls.count }
+        slots.count * 4 + hashes.count * 8 + stores.reduce(0) { $0 + $1.fixed.count * 8 + $1.bytes.count + $1.offsets.count * 4 + $1.nulls.count }
     }
 
     func groupIds(_ keys: [Column], count n: Int) -> [Int32] {
         let h = hashRows(keys, count: n)
         var out = [Int32](repeating: 0, count: n)
-        for i in 0..<n {
-            let hash = h[i]
-            var s = Int(truncatingIfNeeded: hash) & mask
-            while true {
-                let id = slots[s]
-                if id == 0 {
-                    let g = Int32(hashes.count)
-                    slots[s] = g + 1
-                    hashes.append(hash)
-                    for k in 0..<keys.count { append(keys[k], row: i, to: k) }
-                    out[i] = g
-                    if hashes.count * 2 > slots.count { grow() }
-                    break
+        // Raw views of the key columns, kept alive (and unmutated) for this call.
+        return withExtendedLifetime(keys) {
+            let views = keys.map(ColumnGroupTable.view)
+            out.withUnsafeMutableBufferPointer { o in
+                h.withUnsafeBufferPointer { hp in
+                    for i in 0..<n {
+                        let hash = hp[i]
+                        var s = Int(truncatingIfNeeded: hash) & mask
+                        while true {
+                            let id = slots[s]
+                            if id == 0 {
+                                let g = Int32(hashes.count)
+                                slots[s] = g + 1
+                                hashes.append(hash)
+                                for k in 0..<views.count { append(views[k], row: i, to: stores[k]) }
+                                o[i] = g
+                                if hashes.count * 2 > slots.count { grow() }
+                                break
+                            }
+                            let g = Int(id - 1)
+                            if hashes.base[g] == hash && equal(views, row: i, group: g) {
+                                o[i] = Int32(g)
+                                break
+                            }
+                            s = (s + 1) & mask
+                        }
+                    }
                 }
-                let g = Int(id - 1)
-                if hashes[g] == hash && equal(keys, row: i, group: g) {
-                    out[i] = Int32(g)
-                    break
-                }
-                s = (s + 1) & mask
             }
+            return out
         }
-        return out
     }
 
-    private func append(_ c: Column, row i: Int, to k: Int) {
-        let null = c.isNull(i)
-        stores[k].nulls.append(null)
-        if null { stores[k].anyNull = true }
+    /// Pointers into a column's buffers; valid while the column is alive and unchanged.
+    private static func view(_ c: Column) -> KeyView {
+        let validity = c.validity?.words.withUnsafeBufferPointer { $0.baseAddress }
         switch c.storage {
-        case .int64(let v): stores[k].ints.append(null ? 0 : v[i])
-        case .double(let v): stores[k].doubles.append(null ? 0 : v[i])
-        case .bool(let v): stores[k].bools.append(null ? 0 : v[i])
-        case .string(let v): if null { stores[k].strings.appendEmpty() } else { stores[k].strings.append(from: v, at: i) }
+        case .int64(let v):
+            return KeyView(physical: .int64, fixed: v.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress)?.assumingMemoryBound(to: UInt64.self) }, bools: nil, bytes: nil, offsets: nil, validity: validity)
+        case .double(let v):
+            return KeyView(physical: .double, fixed: v.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress)?.assumingMemoryBound(to: UInt64.self) }, bools: nil, bytes: nil, offsets: nil, validity: validity)
+        case .bool(let v):
+            return KeyView(physical: .bool, fixed: nil, bools: v.withUnsafeBufferPointer { $0.baseAddress }, bytes: nil, offsets: nil, validity: validity)
+        case .string(let s):
+            return KeyView(physical: .string, fixed: nil, bools: nil, bytes: s.bytes.withUnsafeBufferPointer { $0.baseAddress }, offsets: s.offsets.withUnsafeBufferPointer { $0.baseAddress }, validity: validity)
         }
     }
 
     @inline(__always)
-    private func equal(_ keys: [Column], row i: Int, group g: Int) -> Bool {
-        for k in 0..<keys.count {
-            let c = keys[k]
-            let null = c.isNull(i)
-            if null != stores[k].nulls[g] { return false }
+    private func append(_ v: KeyView, row i: Int, to store: KeyStore) {
+        let null = v.isNull(i)
+        store.nulls.append(null ? 1 : 0)
+        if null { store.anyNull = true }
+        switch v.physical {
+        case .int64, .double: store.fixed.append(null ? 0 : v.fixed![i])
+        case .bool: store.fixed.append(null ? 0 : UInt64(v.bools![i]))
+        case .string:
+            if !null {
+                let start = Int(v.offsets![i]), len = Int(v.offsets![i + 1]) - start
+                if len > 0 { store.bytes.append(v.bytes! + start, count: len) }
+            }
+            store.offsets.append(Int32(truncatingIfNeeded: store.bytes.count))
+        }
+    }
+
+    @inline(__always)
+    private func equal(_ views: [KeyView], row i: Int, group g: Int) -> Bool {
+        for k in 0..<views.count {
+            let v = views[k], store = stores[k]
+            let null = v.isNull(i)
+            if null != (store.nulls.base[g] != 0) { return false }
             if null { continue }
-            switch c.storage {
-            case .int64(let v): if v[i] != stores[k].ints[g] { return false }
-            case .double(let v):
-                let a = v[i], b = stores[k].doubles[g]
+            switch v.physical {
+            case .int64: if v.fixed![i] != store.fixed.base[g] { return false }
+            case .double:
+                let a = Double(bitPattern: v.fixed![i]), b = Double(bitPattern: store.fixed.base[g])
                 if !(a == b || (a.isNaN && b.isNaN)) { return false }
-            case .bool(let v): if v[i] != stores[k].bools[g] { return false }
-            case .string(let v): if !v.equals(i, stores[k].strings, g) { return false }
+            case .bool: if UInt64(v.bools![i]) != store.fixed.base[g] { return false }
+            case .string:
+                let start = Int(v.offsets![i]), len = Int(v.offsets![i + 1]) - start
+                let gs = Int(store.offsets.base[g]), gl = Int(store.offsets.base[g + 1]) - gs
+                if len != gl { return false }
+                if len > 0 && memcmpBytes(v.bytes! + start, store.bytes.base + gs, len) != 0 { return false }
             }
         }
         return true
@@ -221,8 +311,8 @@ final class ColumnGroupTable: GroupIndex {
         let cap = slots.count * 2
         slots = [Int32](repeating: 0, count: cap)
         mask = cap - 1
-        for (g, h) in hashes.enumerated() {
-            var s = Int(truncatingIfNeeded: h) & mask
+        for g in 0..<hashes.count {
+            var s = Int(truncatingIfNeeded: hashes.base[g]) & mask
             while slots[s] != 0 { s = (s + 1) & mask }
             slots[s] = Int32(g + 1)
         }
@@ -231,12 +321,12 @@ final class ColumnGroupTable: GroupIndex {
     func keyColumns() -> [Column] {
         types.enumerated().map { k, t in
             let st = stores[k]
-            let validity = st.anyNull ? Validity(validFlags: st.nulls.map { !$0 }) : nil
+            let validity = st.anyNull ? Validity(validFlags: st.nulls.array.map { $0 == 0 }) : nil
             switch t.physical {
-            case .int64: return Column(type: t, storage: .int64(st.ints), validity: validity)
-            case .double: return Column(type: t, storage: .double(st.doubles), validity: validity)
-            case .bool: return Column(type: t, storage: .bool(st.bools), validity: validity)
-            case .string: return Column(type: t, storage: .string(st.strings), validity: validity)
+            case .int64: return Column(type: t, storage: .int64(st.fixed.array.map { Int64(bitPattern: $0) }), validity: validity)
+            case .double: return Column(type: t, storage: .double(st.fixed.array.map { Double(bitPattern: $0) }), validity: validity)
+            case .bool: return Column(type: t, storage: .bool(st.fixed.array.map { UInt8($0) }), validity: validity)
+            case .string: return Column(type: t, storage: .string(StringArray(offsets: st.offsets.array, bytes: st.bytes.array)), validity: validity)
             }
         }
     }
