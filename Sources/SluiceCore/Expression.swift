@@ -187,6 +187,18 @@ public struct SortKey: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// The kinds of join the planner and executor know.
+public enum JoinType: String, Sendable, Hashable {
+    case inner = "Inner"
+    case leftOuter = "LeftOuter"
+    case fullOuter = "FullOuter"
+    case leftSemi = "LeftSemi"
+    case leftAnti = "LeftAnti"
+
+    /// Whether the output has the right side's columns.
+    public var keepsRight: Bool { self != .leftSemi && self != .leftAnti }
+}
+
 /// An aggregate call of a GROUP BY: the function, its argument, and DISTINCT.
 public struct AggregateCall: Sendable, Hashable, CustomStringConvertible {
     public enum Function: String, Sendable, Hashable {

@@ -44,8 +44,9 @@ public struct Binder {
         switch body {
         case .select(let s): return try bindSelect(s, orderBy: [], limit: nil)
         case .nested(let q): return try bind(q)
-        case .union(_, _, _, let location):
-            throw SQLError("UNSUPPORTED_FEATURE", "UNION is not supported by sluice yet; run the branches as separate queries", at: location)
+        case .union(let a, let b, let all, let location):
+            let plan = try bindUnion(a, b, at: location)
+            return all ? plan : .distinct(plan)
         }
     }
 
@@ -101,8 +102,8 @@ public struct Binder {
         case .subquery(let q, let alias, _):
             let plan = try bind(q)
             return Binder.requalify(plan, alias)
-        case .join(_, _, _, _, let location):
-            throw SQLError("UNSUPPORTED_FEATURE", "JOIN is not supported by sluice yet", at: location)
+        case .join(let l, let r, let kind, let condition, let location):
+            return try bindJoin(l, r, kind, condition, at: location)
         }
     }
 

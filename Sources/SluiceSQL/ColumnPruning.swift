@@ -51,6 +51,38 @@ enum ColumnPruning {
             let all = Set(child.schema.indices)
             let (p, m) = prune(child, required: all)
             return (.distinct(p), m)
+        case .union(let inputs, let fields):
+            // Every input keeps exactly the required columns, in order, so that positions
+            // agree across inputs.
+            let kept = required.sorted()
+            let pruned = inputs.map { input -> LogicalPlan in
+                let (p, m) = prune(input, required: required)
+                let s = p.schema
+                return .project(p, kept.map { .column(m[$0]!, s[m[$0]!].type, name: s[m[$0]!].name) }, kept.map { fields[$0] })
+            }
+            var map: [Int: Int] = [:]
+            for (new, old) in kept.enumerated() { map[old] = new }
+            return (.union(pruned, kept.map { fields[$0] }), map)
+        case .join(let left, let right, let j):
+            let n = left.schema.count
+            var needLeft = Set<Int>(), needRight = Set<Int>()
+            for r in required { if r < n { needLeft.insert(r) } else { needRight.insert(r - n) } }
+            for k in j.leftKeys { needLeft.formUnion(k.columnsUsed) }
+            for k in j.rightKeys { needRight.formUnion(k.columnsUsed) }
+            if let c = j.condition {
+                for i in c.columnsUsed { if i < n { needLeft.insert(i) } else { needRight.insert(i - n) } }
+            }
+            let (lp, lm) = prune(left, required: needLeft)
+            let (rp, rm) = prune(right, required: needRight)
+            let newLeftWidth = lp.schema.count
+            var combined: [Int: Int] = [:]
+            for (o, nw) in lm { combined[o] = nw }
+            for (o, nw) in rm { combined[o + n] = nw + newLeftWidth }
+            var node = j
+            node.leftKeys = j.leftKeys.map { $0.remapColumns(lm) }
+            node.rightKeys = j.rightKeys.map { $0.remapColumns(rm) }
+            node.condition = j.condition?.remapColumns(combined)
+            return (.join(lp, rp, node), j.type.keepsRight ? combined : lm)
         }
     }
 }

@@ -24,6 +24,12 @@ public protocol ScanSource: AnyObject, Sendable {
     var partitionColumnCount: Int { get }
     /// What `explain` prints, e.g. `csv data/events`.
     var displayName: String { get }
+    /// The input's size in bytes, to pick the smaller side of a join to build.
+    var estimatedBytes: Int64 { get }
+}
+
+extension ScanSource {
+    public var estimatedBytes: Int64 { 1 << 40 }
 }
 
 /// A scan of a source: the columns it produces (positions in the source schema), the
@@ -60,6 +66,12 @@ public indirect enum LogicalPlan: Sendable {
     case sort(LogicalPlan, [SortKey])
     case limit(LogicalPlan, Int)
     case distinct(LogicalPlan)
+    /// An equi-join: `leftKeys[i] = rightKeys[i]` for every i (over each side's own
+    /// columns; NULL keys never match), then `condition` over the left columns followed
+    /// by the right ones. Output: left columns, then right ones (semi and anti: left only).
+    case join(LogicalPlan, LogicalPlan, JoinNode)
+    /// The rows of every input, one after another; inputs already share `fields`' types.
+    case union([LogicalPlan], [Field])
 
     public var schema: [Field] {
         switch self {
@@ -68,7 +80,9 @@ public indirect enum LogicalPlan: Sendable {
             return s.columns.map { Field(name: src[$0].name, type: src[$0].type, qualifier: s.qualifier) }
         case .oneRow: return []
         case .filter(let p, _), .sort(let p, _), .limit(let p, _), .distinct(let p): return p.schema
-        case .project(_, _, let f), .aggregate(_, _, _, let f): return f
+        case .project(_, _, let f), .aggregate(_, _, _, let f), .union(_, let f): return f
+        case .join(let l, let r, let j):
+            return j.type.keepsRight ? l.schema + r.schema : l.schema
         }
     }
 
@@ -76,6 +90,24 @@ public indirect enum LogicalPlan: Sendable {
         switch self {
         case .scan, .oneRow: return []
         case .filter(let p, _), .sort(let p, _), .limit(let p, _), .distinct(let p), .project(let p, _, _), .aggregate(let p, _, _, _): return [p]
+        case .join(let l, let r, _): return [l, r]
+        case .union(let ps, _): return ps
         }
+    }
+}
+
+/// The keys and condition of a join.
+public struct JoinNode: Sendable {
+    public var type: JoinType
+    public var leftKeys: [Expression]
+    public var rightKeys: [Expression]
+    /// What must also hold for a pair to match, over left then right columns.
+    public var condition: Expression?
+
+    public init(type: JoinType, leftKeys: [Expression], rightKeys: [Expression], condition: Expression?) {
+        self.type = type
+        self.leftKeys = leftKeys
+        self.rightKeys = rightKeys
+        self.condition = condition
     }
 }

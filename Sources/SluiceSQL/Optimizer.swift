@@ -60,6 +60,8 @@ public struct Optimizer: Sendable {
         switch plan {
         case .filter(let child, let condition):
             return push(conjuncts(condition), into: pushDownFilters(child))
+        case .join(let l, let r, let j):
+            return pushJoin([], pushDownFilters(l), pushDownFilters(r), j)
         default:
             return plan.mapInputs { pushDownFilters($0) }
         }
@@ -124,9 +126,57 @@ public struct Optimizer: Sendable {
             }
             let agg = LogicalPlan.aggregate(push(below, into: child), keys: keys, aggregates: aggs, fields)
             return above.isEmpty ? agg : .filter(agg, andAll(above))
+        case .union(let inputs, let fields):
+            return .union(inputs.map { push(preds, into: $0) }, fields)
+        case .join(let left, let right, let j):
+            return pushJoin(preds, left, right, j)
         default:
             return .filter(plan, andAll(preds))
         }
+    }
+
+    /// Places predicates over a join's output, and the one-sided parts of its own
+    /// condition, into its inputs (already optimized themselves).
+    private func pushJoin(_ preds: [Expression], _ left: LogicalPlan, _ right: LogicalPlan, _ node: JoinNode) -> LogicalPlan {
+            var j = node
+            let n = left.schema.count
+            var toLeft: [Expression] = [], toRight: [Expression] = [], above: [Expression] = []
+            for p in preds {
+                let used = p.columnsUsed
+                if used.allSatisfy({ $0 < n }) && !used.isEmpty && j.type != .fullOuter {
+                    toLeft.append(p)
+                } else if used.allSatisfy({ $0 >= n }) && !used.isEmpty && j.type == .inner {
+                    toRight.append(p.remapColumns(Dictionary(uniqueKeysWithValues: used.map { ($0, $0 - n) })))
+                } else if j.type == .inner {
+                    // A WHERE over both sides of an inner join is part of its condition,
+                    // where an equality becomes a key.
+                    let extra = Binder.splitJoinCondition(p, leftWidth: n, type: .inner)
+                    j.leftKeys += extra.leftKeys
+                    j.rightKeys += extra.rightKeys
+                    if let c = extra.condition { j.condition = j.condition.map { .and($0, c) } ?? c }
+                } else {
+                    above.append(p)
+                }
+            }
+            // Conditions of ON that name one side only filter that side before the join
+            // where that keeps the join's meaning: both sides of an inner join, the
+            // right side of a left join.
+            if let c = j.condition, j.type == .inner || j.type == .leftOuter || j.type == .leftSemi || j.type == .leftAnti {
+                var keep: [Expression] = []
+                for p in conjuncts(c) {
+                    let used = p.columnsUsed
+                    if !used.isEmpty && used.allSatisfy({ $0 >= n }) && !p.canFail {
+                        toRight.append(p.remapColumns(Dictionary(uniqueKeysWithValues: used.map { ($0, $0 - n) })))
+                    } else if j.type == .inner && !used.isEmpty && used.allSatisfy({ $0 < n }) && !p.canFail {
+                        toLeft.append(p)
+                    } else {
+                        keep.append(p)
+                    }
+                }
+                j.condition = keep.isEmpty ? nil : andAll(keep)
+            }
+            let joined = LogicalPlan.join(push(toLeft, into: left), push(toRight, into: right), j)
+            return above.isEmpty ? joined : .filter(joined, andAll(above))
     }
 
     func conjuncts(_ e: Expression) -> [Expression] {
@@ -150,6 +200,8 @@ extension LogicalPlan {
         case .sort(let p, let k): return .sort(f(p), k)
         case .limit(let p, let n): return .limit(f(p), n)
         case .distinct(let p): return .distinct(f(p))
+        case .join(let l, let r, let j): return .join(f(l), f(r), j)
+        case .union(let ps, let fl): return .union(ps.map(f), fl)
         }
     }
 
@@ -165,6 +217,12 @@ extension LogicalPlan {
         case .aggregate(let p, let k, let a, let fl):
             return .aggregate(p, keys: k.map(f), aggregates: a.map { var c = $0; c.argument = c.argument.map(f); return c }, fl)
         case .sort(let p, let k): return .sort(p, k.map { SortKey(expression: f($0.expression), ascending: $0.ascending, nullsFirst: $0.nullsFirst) })
+        case .join(let l, let r, var j):
+            j.leftKeys = j.leftKeys.map(f)
+            j.rightKeys = j.rightKeys.map(f)
+            j.condition = j.condition.map(f)
+            return .join(l, r, j)
+        case .union: return self
         }
     }
 }

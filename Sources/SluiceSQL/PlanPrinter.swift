@@ -33,6 +33,29 @@ extension LogicalPlan {
         case .sort(_, let k): return "Sort [\(k.map(\.description).joined(separator: ", "))]"
         case .limit(_, let n): return "Limit \(n)"
         case .distinct: return "Distinct"
+        case .union: return "Union"
+        case .join(let l, let r, let j):
+            let lf = l.schema, rf = r.schema
+            var text = "Join \(j.type.rawValue)"
+            if !j.leftKeys.isEmpty {
+                text += " keys: [" + zip(j.leftKeys, j.rightKeys).map { "\($0) = \($1.renamed(rf))" }.joined(separator: ", ") + "]"
+            }
+            if let c = j.condition { text += " condition: \(c.renamed(lf + rf))" }
+            _ = lf
+            return text
+        }
+    }
+}
+
+extension Expression {
+    /// The expression with column names taken from `fields` (for printing a side's keys).
+    func renamed(_ fields: [Field]) -> Expression {
+        remapColumns([:]).transform { e in
+            if case .column(let i, let t, _) = e, i < fields.count {
+                let f = fields[i]
+                return .column(i, t, name: f.qualifier.map { "\($0).\(f.name)" } ?? f.name)
+            }
+            return e
         }
     }
 }

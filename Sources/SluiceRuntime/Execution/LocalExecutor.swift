@@ -23,6 +23,15 @@ public final class LocalExecutor: @unchecked Sendable {
         var result: [Chunk] = []
         for stage in plan.stages {
             let inputs = try taskInputs(stage, outputs)
+            // Build sides of the stage's joins, once, shared by its tasks.
+            var tables: [Int: JoinHashTable] = [:]
+            for (i, op) in stage.operators.enumerated() {
+                if case .hashJoin(let j) = op {
+                    let chunks = outputs[j.buildStage]!.tasks.flatMap { $0.flatMap { $0 } }
+                    tables[i] = try JoinHashTable(chunks: chunks, types: j.buildTypes, keys: j.buildKeys)
+                }
+            }
+            let joinTables = tables
             let partitions: Int
             switch stage.output {
             case .hashPartition(_, let p): partitions = p
@@ -33,7 +42,7 @@ public final class LocalExecutor: @unchecked Sendable {
             let errors = ResultSlots<Error>(count: taskCount)
             let run: @Sendable (Int) -> Void = { t in
                 do {
-                    slots[t] = try self.runTask(stage, inputs[t], partitions: partitions)
+                    slots[t] = try self.runTask(stage, inputs[t], partitions: partitions, joinTables: joinTables)
                 } catch {
                     errors[t] = error
                 }
@@ -87,16 +96,15 @@ public final class LocalExecutor: @unchecked Sendable {
             let data = outputs[from]!
             return (0..<partitions).map { p in .chunks(data.tasks.flatMap { $0[p] }, types: []) }
         case .gather(let from):
-            let data = outputs[from]!
-            return [.chunks(data.tasks.flatMap { $0.flatMap { $0 } }, types: [])]
+            return [.chunks(from.flatMap { outputs[$0]!.tasks.flatMap { $0.flatMap { $0 } } }, types: [])]
         }
     }
 
-    private func runTask(_ stage: StagePlan, _ input: TaskInput, partitions: Int) throws -> [[Chunk]] {
+    private func runTask(_ stage: StagePlan, _ input: TaskInput, partitions: Int, joinTables: [Int: JoinHashTable]) throws -> [[Chunk]] {
         let inputTypes: [DataType]
         switch input {
         case .split(let spec, _): inputTypes = spec.columns.map { spec.source.schema[$0].type }
-        case .chunks(let c, _): inputTypes = c.first?.types ?? []
+        case .chunks: inputTypes = stage.inputTypes
         case .oneRow: inputTypes = []
         }
         let partitioner: PartitioningConsumer?
@@ -109,7 +117,7 @@ public final class LocalExecutor: @unchecked Sendable {
             let cc = CollectingConsumer()
             partitioner = nil; collector = cc; sink = cc
         }
-        let head = try TaskPipeline.build(stage.operators, inputTypes: inputTypes, sink: sink)
+        let head = try TaskPipeline.build(stage.operators, inputTypes: inputTypes, sink: sink, joinTables: joinTables)
         switch input {
         case .split(let spec, let split):
             let source = spec.source as! ExecutableSource

@@ -1,13 +1,17 @@
 /// Builds the live operators of one task from its stage's specs, ending in `sink`.
 enum TaskPipeline {
     /// The first consumer of the chain `ops[0] -> ops[1] -> ... -> sink`.
-    static func build(_ ops: [OperatorSpec], inputTypes: [DataType], sink: ChunkConsumer) throws -> ChunkConsumer {
+    static func build(_ ops: [OperatorSpec], inputTypes: [DataType], sink: ChunkConsumer, joinTables: [Int: JoinHashTable] = [:]) throws -> ChunkConsumer {
         // Types flowing into each operator, to size sorts.
         var types: [[DataType]] = [inputTypes]
         for op in ops {
             let t = types.last!
             switch op {
             case .filter, .sort, .topN, .limit: types.append(t)
+            case .hashJoin(let j):
+                let left = j.probeIsLeft ? j.probeTypes : j.buildTypes
+                let right = j.probeIsLeft ? j.buildTypes : j.probeTypes
+                types.append(j.type.keepsRight ? left + right : left)
             case .project(let es): types.append(es.map(\.type))
             case .aggregate(let keys, let aggs, let mode):
                 let keyTypes = keys.map(\.type)
@@ -23,6 +27,9 @@ enum TaskPipeline {
             case .sort(let keys): next = try SortOperator(keys: keys, types: types[i], downstream: next)
             case .topN(let keys, let n): next = try TopNOperator(keys: keys, limit: n, types: types[i], downstream: next)
             case .limit(let n): next = LimitOperator(n, downstream: next)
+            case .hashJoin(let j):
+                guard let table = joinTables[i] else { throw InternalError("no build table for the join of operator \(i)") }
+                next = try HashJoinOperator(table: table, type: j.type, probeKeys: j.probeKeys, condition: j.condition, probeIsLeft: j.probeIsLeft, probeTypes: j.probeTypes, downstream: next)
             }
         }
         return next

@@ -12,20 +12,28 @@ public struct PhysicalPlanner {
     /// A stage being built: its input and the operators appended so far.
     struct Pipeline {
         var input: StageInput
+        var inputTypes: [DataType]
         var operators: [OperatorSpec]
         var types: [DataType]
+
+        init(input: StageInput, operators: [OperatorSpec], types: [DataType]) {
+            self.input = input
+            inputTypes = types
+            self.operators = operators
+            self.types = types
+        }
     }
 
     public func plan(_ logical: LogicalPlan) -> PhysicalPlan {
         var stages: [StagePlan] = []
         let last = build(logical, &stages)
-        stages.append(StagePlan(id: stages.count, input: last.input, operators: last.operators, output: .result, outputTypes: last.types))
+        stages.append(StagePlan(id: stages.count, input: last.input, inputTypes: last.inputTypes, operators: last.operators, output: .result, outputTypes: last.types))
         return PhysicalPlan(stages: stages, outputFields: logical.schema)
     }
 
     /// Closes `p` as a stage with `output` and returns its id.
     private func close(_ p: Pipeline, _ output: StageOutput, _ stages: inout [StagePlan]) -> Int {
-        stages.append(StagePlan(id: stages.count, input: p.input, operators: p.operators, output: output, outputTypes: p.types))
+        stages.append(StagePlan(id: stages.count, input: p.input, inputTypes: p.inputTypes, operators: p.operators, output: output, outputTypes: p.types))
         return stages.count - 1
     }
 
@@ -40,6 +48,11 @@ public struct PhysicalPlanner {
 
     private func build(_ plan: LogicalPlan, _ stages: inout [StagePlan]) -> Pipeline {
         switch plan {
+        case .join(let l, let r, let j):
+            return join(l, r, j, &stages)
+        case .union(let inputs, let fields):
+            let ids = inputs.map { close(build($0, &stages), .single, &stages) }
+            return Pipeline(input: .gather(stages: ids), operators: [], types: fields.map(\.type))
         case .scan(let scan):
             var p = Pipeline(input: .scan(ScanSpec(source: scan.source, columns: scan.columns, partitionFilters: scan.partitionFilters)), operators: [], types: plan.schema.map(\.type))
             if !scan.filters.isEmpty {
@@ -71,21 +84,61 @@ public struct PhysicalPlanner {
             }
             p.operators.append(.sort(keys))
             let id = close(p, .single, &stages)
-            return Pipeline(input: .gather(stage: id), operators: [.sort(keys)], types: p.types)
+            return Pipeline(input: .gather(stages: [id]), operators: [.sort(keys)], types: p.types)
         case .limit(let child, let n):
             if case .sort(let grandchild, let keys) = child {
                 var p = build(grandchild, &stages)
                 p.operators.append(.topN(keys, n))
                 if isSingleTask(p) { return p }
                 let id = close(p, .single, &stages)
-                return Pipeline(input: .gather(stage: id), operators: [.topN(keys, n)], types: p.types)
+                return Pipeline(input: .gather(stages: [id]), operators: [.topN(keys, n)], types: p.types)
             }
             var p = build(child, &stages)
             p.operators.append(.limit(n))
             if isSingleTask(p) { return p }
             let id = close(p, .single, &stages)
-            return Pipeline(input: .gather(stage: id), operators: [.limit(n)], types: p.types)
+            return Pipeline(input: .gather(stages: [id]), operators: [.limit(n)], types: p.types)
         }
+    }
+
+    /// A rough size of a plan's output, to build the smaller side of an inner join.
+    static func estimatedBytes(_ plan: LogicalPlan) -> Int64 {
+        switch plan {
+        case .scan(let s):
+            let all = max(s.source.schema.count, 1)
+            let share = s.source.estimatedBytes / Int64(all) * Int64(max(s.columns.count, 1))
+            return s.filters.isEmpty ? share : share / 2
+        case .oneRow: return 0
+        case .filter(let p, _): return estimatedBytes(p) / 2
+        case .aggregate(let p, _, _, _), .distinct(let p): return estimatedBytes(p) / 4
+        case .project(let p, _, _), .sort(let p, _): return estimatedBytes(p)
+        case .limit(let p, let n): return min(estimatedBytes(p), Int64(n) * 64)
+        case .join(let l, let r, _): return estimatedBytes(l) + estimatedBytes(r)
+        case .union(let ps, _): return ps.reduce(0) { $0 + estimatedBytes($1) }
+        }
+    }
+
+    private func join(_ left: LogicalPlan, _ right: LogicalPlan, _ j: JoinNode, _ stages: inout [StagePlan]) -> Pipeline {
+        // Outer, semi and anti joins keep the left side's rows: they probe with it.
+        let buildLeft = j.type == .inner && PhysicalPlanner.estimatedBytes(left) < PhysicalPlanner.estimatedBytes(right)
+        let build = self.build(buildLeft ? left : right, &stages)
+        let buildStage = close(build, .single, &stages)
+        var p = self.build(buildLeft ? right : left, &stages)
+        if j.type == .fullOuter && !isSingleTask(p) {
+            // Unmatched build rows are known only once every probe row was seen.
+            let id = close(p, .single, &stages)
+            p = Pipeline(input: .gather(stages: [id]), operators: [], types: p.types)
+        }
+        let spec = HashJoinSpec(buildStage: buildStage, type: j.type,
+                                probeKeys: buildLeft ? j.rightKeys : j.leftKeys,
+                                buildKeys: buildLeft ? j.leftKeys : j.rightKeys,
+                                condition: j.condition, probeIsLeft: !buildLeft,
+                                probeTypes: p.types, buildTypes: build.types)
+        let leftTypes = buildLeft ? build.types : p.types
+        let rightTypes = buildLeft ? p.types : build.types
+        p.operators.append(.hashJoin(spec))
+        p.types = j.type.keepsRight ? leftTypes + rightTypes : leftTypes
+        return p
     }
 
     private func aggregate(_ child: Pipeline, keys: [Expression], aggs: [AggregateCall], _ stages: inout [StagePlan]) -> Pipeline {
@@ -95,7 +148,7 @@ public struct PhysicalPlanner {
         if aggs.contains(where: \.distinct) && !isSingleTask(p) {
             // DISTINCT aggregates keep their value sets in one task.
             let id = close(p, .single, &stages)
-            p = Pipeline(input: .gather(stage: id), operators: [], types: p.types)
+            p = Pipeline(input: .gather(stages: [id]), operators: [], types: p.types)
         }
         if isSingleTask(p) {
             p.operators.append(.aggregate(keys: keys, aggregates: aggs, mode: .single))
@@ -106,7 +159,9 @@ public struct PhysicalPlanner {
         p.types = HashAggregateOperator.outputTypes(keys: keyTypes, aggregates: aggs, mode: .partial)
         let partitions = keys.isEmpty ? 1 : shufflePartitions
         let id = close(p, .hashPartition(keys: Array(keys.indices), partitions: partitions), &stages)
-        return Pipeline(input: .shuffle(stage: id, partitions: partitions),
-                        operators: [.aggregate(keys: keys, aggregates: aggs, mode: .final)], types: outTypes)
+        var reduce = Pipeline(input: .shuffle(stage: id, partitions: partitions),
+                              operators: [.aggregate(keys: keys, aggregates: aggs, mode: .final)], types: p.types)
+        reduce.types = outTypes
+        return reduce
     }
 }

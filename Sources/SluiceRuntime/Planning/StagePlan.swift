@@ -7,6 +7,8 @@ public enum OperatorSpec: Sendable, CustomStringConvertible {
     case sort([SortKey])
     case topN([SortKey], Int)
     case limit(Int)
+    /// Probes a hash table built from all of `buildStage`'s rows.
+    case hashJoin(HashJoinSpec)
 
     public var description: String {
         switch self {
@@ -17,8 +19,28 @@ public enum OperatorSpec: Sendable, CustomStringConvertible {
         case .sort(let k): return "Sort [\(k.map(\.description).joined(separator: ", "))]"
         case .topN(let k, let n): return "TopN \(n) [\(k.map(\.description).joined(separator: ", "))]"
         case .limit(let n): return "Limit \(n)"
+        case .hashJoin(let j):
+            var text = "HashJoin \(j.type.rawValue) build: stage \(j.buildStage) (\(j.probeIsLeft ? "right" : "left") side)"
+            if !j.probeKeys.isEmpty {
+                text += " keys: [" + zip(j.probeKeys, j.buildKeys).map { "\($0) = \($1)" }.joined(separator: ", ") + "]"
+            }
+            if let c = j.condition { text += " condition: \(c)" }
+            return text
         }
     }
+}
+
+/// A hash join of a stage's rows (the probe side) against another stage's (the build side).
+public struct HashJoinSpec: Sendable {
+    public var buildStage: Int
+    public var type: JoinType
+    public var probeKeys: [Expression]
+    public var buildKeys: [Expression]
+    /// Over the left side's columns followed by the right side's.
+    public var condition: Expression?
+    public var probeIsLeft: Bool
+    public var probeTypes: [DataType]
+    public var buildTypes: [DataType]
 }
 
 /// Where a stage's tasks get their rows.
@@ -29,8 +51,8 @@ public enum StageInput: Sendable {
     case oneRow
     /// `partitions` tasks; task p reads partition p of every task of `stage`.
     case shuffle(stage: Int, partitions: Int)
-    /// One task reading all of `stage`'s output, in task order.
-    case gather(stage: Int)
+    /// One task reading all of the output of `stages`, in order.
+    case gather(stages: [Int])
 }
 
 /// Where a stage's tasks send their rows.
@@ -56,6 +78,8 @@ public struct ScanSpec: @unchecked Sendable {
 public struct StagePlan: Sendable {
     public var id: Int
     public var input: StageInput
+    /// The types of the rows the input delivers.
+    public var inputTypes: [DataType]
     public var operators: [OperatorSpec]
     public var output: StageOutput
     /// The types of the rows the pipeline produces.
@@ -80,7 +104,7 @@ public struct PhysicalPlan: Sendable {
                 input += ", one task per split"
             case .oneRow: input = "one row, 1 task"
             case .shuffle(let st, let p): input = "shuffle from stage \(st), \(p) tasks"
-            case .gather(let st): input = "gather from stage \(st), 1 task"
+            case .gather(let st): input = "gather from stage\(st.count == 1 ? "" : "s") \(st.map(String.init).joined(separator: ", ")), 1 task"
             }
             let output: String
             switch s.output {

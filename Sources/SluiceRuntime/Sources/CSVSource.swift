@@ -6,6 +6,7 @@ public final class CSVSource: ExecutableSource, @unchecked Sendable {
     public let schema: [Field]
     public let partitionColumnCount: Int
     public let displayName: String
+    public var estimatedBytes: Int64 { dataset.totalBytes }
 
     /// Discovers the files of a `CREATE TEMPORARY VIEW ... USING csv OPTIONS (...)` and
     /// settles its schema (declared, inferred, or all STRING). A column list written in
