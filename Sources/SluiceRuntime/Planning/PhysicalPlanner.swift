@@ -9,6 +9,24 @@ public struct PhysicalPlanner {
         self.shufflePartitions = max(1, shufflePartitions)
     }
 
+    /// Stages already planned for a subplan whose whole output is materialized (a join's
+    /// build side, a union's input), by the subplan's text: a view or CTE used twice is
+    /// computed once and its stage read by both users.
+    private final class Memo {
+        var stages: [String: Int] = [:]
+    }
+    private let memo = Memo()
+
+    /// The stage holding `plan`'s whole output, planned once per distinct subplan.
+    private func materialized(_ plan: LogicalPlan, _ stages: inout [StagePlan]) -> (id: Int, types: [DataType]) {
+        let key = plan.treeString
+        if let id = memo.stages[key] { return (id, stages[id].outputTypes) }
+        let p = build(plan, &stages)
+        let id = close(p, .single, &stages)
+        memo.stages[key] = id
+        return (id, p.types)
+    }
+
     /// A stage being built: its input and the operators appended so far.
     struct Pipeline {
         var input: StageInput
@@ -51,7 +69,7 @@ public struct PhysicalPlanner {
         case .join(let l, let r, let j):
             return join(l, r, j, &stages)
         case .union(let inputs, let fields):
-            let ids = inputs.map { close(build($0, &stages), .single, &stages) }
+            let ids = inputs.map { materialized($0, &stages).id }
             return Pipeline(input: .gather(stages: ids), operators: [], types: fields.map(\.type))
         case .scan(let scan):
             var p = Pipeline(input: .scan(ScanSpec(source: scan.source, columns: scan.columns, partitionFilters: scan.partitionFilters)), operators: [], types: plan.schema.map(\.type))
@@ -121,9 +139,15 @@ public struct PhysicalPlanner {
     private func join(_ left: LogicalPlan, _ right: LogicalPlan, _ j: JoinNode, _ stages: inout [StagePlan]) -> Pipeline {
         // Outer, semi and anti joins keep the left side's rows: they probe with it.
         let buildLeft = j.type == .inner && PhysicalPlanner.estimatedBytes(left) < PhysicalPlanner.estimatedBytes(right)
-        let build = self.build(buildLeft ? left : right, &stages)
-        let buildStage = close(build, .single, &stages)
-        var p = self.build(buildLeft ? right : left, &stages)
+        let (buildStage, buildTypes) = materialized(buildLeft ? left : right, &stages)
+        let probePlan = buildLeft ? right : left
+        var p: Pipeline
+        if let shared = memo.stages[probePlan.treeString] {
+            // The probe side is a subplan already computed (a CTE joined with itself).
+            p = Pipeline(input: .gather(stages: [shared]), operators: [], types: stages[shared].outputTypes)
+        } else {
+            p = self.build(probePlan, &stages)
+        }
         if j.type == .fullOuter && !isSingleTask(p) {
             // Unmatched build rows are known only once every probe row was seen.
             let id = close(p, .single, &stages)
@@ -133,9 +157,9 @@ public struct PhysicalPlanner {
                                 probeKeys: buildLeft ? j.rightKeys : j.leftKeys,
                                 buildKeys: buildLeft ? j.leftKeys : j.rightKeys,
                                 condition: j.condition, probeIsLeft: !buildLeft,
-                                probeTypes: p.types, buildTypes: build.types)
-        let leftTypes = buildLeft ? build.types : p.types
-        let rightTypes = buildLeft ? p.types : build.types
+                                probeTypes: p.types, buildTypes: buildTypes)
+        let leftTypes = buildLeft ? buildTypes : p.types
+        let rightTypes = buildLeft ? p.types : buildTypes
         p.operators.append(.hashJoin(spec))
         p.types = j.type.keepsRight ? leftTypes + rightTypes : leftTypes
         return p
