@@ -11,7 +11,7 @@ extension LogicalPlan {
         let kids = inputs
         for (i, k) in kids.enumerated() {
             let last = i == kids.count - 1
-            k.render(into: &lines, prefix: childPrefix + "+- ", childPrefix: childPrefix + (last ? "   " : ":  "))
+            k.render(into: &lines, prefix: childPrefix + (last ? "+- " : ":- "), childPrefix: childPrefix + (last ? "   " : ":  "))
         }
     }
 

@@ -128,3 +128,76 @@ func bindError(_ sql: String) -> String? {
         """)
     }
 }
+
+let countries = FakeSource("countries", [("code", .string), ("name", .string), ("region", .string)])
+
+func joinCatalog() -> FakeCatalog {
+    let c = catalog()
+    c.entries["countries"] = .source(countries)
+    return c
+}
+
+func optimizedJoin(_ sql: String) throws -> LogicalPlan {
+    let plan = try Binder(catalog: joinCatalog()).bind(try parseQuery(sql))
+    return Optimizer { _ in nil }.optimize(plan)
+}
+
+func joinError(_ sql: String) -> String? {
+    do {
+        _ = try Binder(catalog: joinCatalog()).bind(try parseQuery(sql))
+        return nil
+    } catch {
+        return "\(error)"
+    }
+}
+
+@Suite struct JoinBinderTests {
+    @Test func equalitiesBecomeKeysAndOneSidedFiltersMoveDown() throws {
+        let plan = try optimizedJoin("SELECT c.region, count(*) FROM events e JOIN countries c ON e.country = c.code AND c.region <> 'Asia' WHERE e.amount > 1.5 GROUP BY c.region")
+        #expect(plan.treeString == """
+        Project [region, count(*) AS count(1)]
+        +- Aggregate keys: [region] aggregates: [count(*)]
+           +- Join Inner keys: [country = c.code]
+              :- Scan csv events [country, amount] filters: [(amount > 1.5)]
+              +- Scan csv countries [code, region] filters: [(region <> 'Asia')]
+        """)
+    }
+
+    @Test func leftJoinKeepsAWhereOnTheRightAboveTheJoin() throws {
+        let plan = try optimizedJoin("SELECT e.user_id FROM events e LEFT JOIN countries c ON e.country = c.code WHERE c.code IS NULL")
+        #expect(plan.treeString == """
+        Project [user_id]
+        +- Filter (code IS NULL)
+           +- Join LeftOuter keys: [country = c.code]
+              :- Scan csv events [user_id, country]
+              +- Scan csv countries [code]
+        """)
+    }
+
+    @Test func ambiguousColumnNamesBothTables() {
+        let c = joinCatalog()
+        c.entries["more"] = .source(FakeSource("more", [("code", .string)]))
+        do {
+            _ = try Binder(catalog: c).bind(try parseQuery("SELECT code FROM countries a JOIN more b ON a.code = b.code"))
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)" == "[AMBIGUOUS_REFERENCE] Reference `code` is ambiguous, could be: [`a`.`code`, `b`.`code`]. (line 1, column 8)")
+        }
+    }
+
+    @Test func unionBranchesWithDifferentColumnCounts() {
+        #expect(joinError("SELECT code, name FROM countries UNION ALL SELECT code FROM countries") == "[NUM_COLUMNS_MISMATCH] UNION can only be performed on inputs with the same number of columns, but the first input has 2 columns and the 2nd input has 1 columns. (line 1, column 34)")
+    }
+
+    @Test func unionWidensTypes() throws {
+        let plan = try optimizedJoin("SELECT user_id FROM events UNION ALL SELECT amount FROM events")
+        #expect(plan.schema == [Field(name: "user_id", type: .double)])
+    }
+
+    @Test func usingOutputsTheJoinColumnOnce() throws {
+        let c = joinCatalog()
+        c.entries["names"] = .source(FakeSource("names", [("code", .string), ("label", .string)]))
+        let plan = try Binder(catalog: c).bind(try parseQuery("SELECT * FROM countries JOIN names USING (code)"))
+        #expect(plan.schema.map(\.name) == ["code", "name", "region", "label"])
+    }
+}
