@@ -50,7 +50,7 @@ def first_line(text: str) -> str:
 
 @pytest.mark.parametrize("args,expected", [
     (["--help"], ["run", "query", "explain"]),
-    (["run", "--help"], ["--format", "--set", "--workers", "--memory"]),
+    (["run", "--help"], ["--format", "--set", "--workers", "--mode"]),
     (["query", "--help"], ["--format"]),
     (["explain", "--help"], []),
 ], ids=["sluice", "run", "query", "explain"])
@@ -224,9 +224,9 @@ def test_run_prints_each_select(sluice_bin, tmp_path):
     ["--workers", "1"],
     ["--workers", "2"],
     ["--set", "spark.sql.shuffle.partitions=3"],
-    ["--memory", "64MB"],
+    ["--workers", "2", "--mode", "process"],
     ["--workers", "2", "--set", "sluice.mode=thread"],
-], ids=["workers-1", "workers-2", "set", "memory", "thread-mode"])
+], ids=["workers-1", "workers-2", "set", "process-mode", "thread-mode"])
 def test_run_flags_do_not_change_results(sluice_bin, flags):
     job = REPO / "data" / "jobs" / "daily_summary.sql"
     base = run_sluice(["run", job, "--format", "json"], cwd=REPO)

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 
 int sluice_pipe_cloexec(int fds[2]) {
     return pipe2(fds, O_CLOEXEC);
@@ -25,4 +26,8 @@ int sluice_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from) {
     (void)actions; (void)from;
     return ENOSYS;
 #endif
+}
+
+int sluice_set_parent_death_signal(int sig) {
+    return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0);
 }

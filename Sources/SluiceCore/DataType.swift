@@ -2,7 +2,7 @@
 ///
 /// DECIMAL is read as DOUBLE (the README says so). Every type maps onto one of four
 /// physical layouts (``PhysicalType``), so kernels switch on four cases, not seven.
-public enum DataType: Hashable, Sendable, CustomStringConvertible {
+public enum DataType: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The type of the literal `NULL` before anything gives it another.
     case null
     case boolean
@@ -70,7 +70,7 @@ public enum DataType: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// The four in-memory layouts behind the SQL types.
-public enum PhysicalType: Sendable {
+public enum PhysicalType: Sendable, Codable {
     case bool, int64, double, string
 }
 

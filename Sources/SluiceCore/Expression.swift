@@ -1,7 +1,7 @@
 /// A typed scalar expression over the columns of one input: what the binder produces from
 /// SQL and what the executor evaluates, a chunk at a time. Column references are by
 /// position in the input; every node knows its result type.
-public indirect enum Expression: Sendable, Hashable, CustomStringConvertible {
+public indirect enum Expression: Sendable, Hashable, Codable, CustomStringConvertible {
     case column(Int, DataType, name: String)
     case literal(Value, DataType)
     /// `CAST(e AS type)`; `isTry` makes failures NULL (`try_cast`).
@@ -140,7 +140,7 @@ public indirect enum Expression: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-public struct CaseBranch: Sendable, Hashable {
+public struct CaseBranch: Sendable, Hashable, Codable {
     public var condition: Expression
     public var value: Expression
     public init(condition: Expression, value: Expression) {
@@ -149,11 +149,11 @@ public struct CaseBranch: Sendable, Hashable {
     }
 }
 
-public enum ArithmeticOperator: String, Sendable, Hashable {
+public enum ArithmeticOperator: String, Sendable, Hashable, Codable {
     case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%", intDivide = "div"
 }
 
-public enum ComparisonOperator: String, Sendable, Hashable {
+public enum ComparisonOperator: String, Sendable, Hashable, Codable {
     case equal = "=", notEqual = "<>", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
     /// `<=>`: NULL equals NULL, never NULL itself.
     case nullSafeEqual = "<=>"
@@ -171,7 +171,7 @@ public enum ComparisonOperator: String, Sendable, Hashable {
 }
 
 /// One ORDER BY key over the input's columns.
-public struct SortKey: Sendable, Hashable, CustomStringConvertible {
+public struct SortKey: Sendable, Hashable, Codable, CustomStringConvertible {
     public var expression: Expression
     public var ascending: Bool
     public var nullsFirst: Bool
@@ -188,7 +188,7 @@ public struct SortKey: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The kinds of join the planner and executor know.
-public enum JoinType: String, Sendable, Hashable {
+public enum JoinType: String, Sendable, Hashable, Codable {
     case inner = "Inner"
     case leftOuter = "LeftOuter"
     case fullOuter = "FullOuter"
@@ -200,8 +200,8 @@ public enum JoinType: String, Sendable, Hashable {
 }
 
 /// An aggregate call of a GROUP BY: the function, its argument, and DISTINCT.
-public struct AggregateCall: Sendable, Hashable, CustomStringConvertible {
-    public enum Function: String, Sendable, Hashable {
+public struct AggregateCall: Sendable, Hashable, Codable, CustomStringConvertible {
+    public enum Function: String, Sendable, Hashable, Codable {
         case countStar = "count(*)", count, sum, avg, min, max
     }
     public var function: Function

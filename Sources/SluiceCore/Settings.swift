@@ -26,6 +26,7 @@ public struct Settings: Sendable, Equatable {
         "sluice.workers": "0",
         "sluice.mode": "process",
         "sluice.memory": "0",
+        "sluice.worker.heartbeatTimeout": "10",
     ]
 
     /// Settings as written, lower-cased keys not applied: Spark's keys are case-sensitive.
@@ -63,10 +64,18 @@ public struct Settings: Sendable, Equatable {
             let l = v.lowercased()
             guard l == "strict" || l == "nonstrict" else { throw .invalid(key: key, value: value, expected: "strict or nonstrict") }
             values[key] = l
-        case "hive.exec.dynamic.partition", "hive.error.on.empty.partition", "spark.sql.ansi.enabled":
+        case "spark.sql.ansi.enabled":
+            guard v.lowercased() == "true" else {
+                throw .invalid(key: key, value: value, expected: "true (sluice runs Spark's ANSI semantics only)")
+            }
+            values[key] = "true"
+        case "hive.exec.dynamic.partition", "hive.error.on.empty.partition":
             let l = v.lowercased()
             guard l == "true" || l == "false" else { throw .invalid(key: key, value: value, expected: "true or false") }
             values[key] = l
+        case "sluice.worker.heartbeatTimeout":
+            guard let d = Double(v), d > 0 else { throw .invalid(key: key, value: value, expected: "a number of seconds greater than 0") }
+            values[key] = String(d)
         case "sluice.mode":
             let l = v.lowercased()
             guard l == "process" || l == "thread" else { throw .invalid(key: key, value: value, expected: "process or thread") }
@@ -88,11 +97,6 @@ public struct Settings: Sendable, Equatable {
     public func int(_ key: String) -> Int { Int(values[key] ?? Settings.defaults[key] ?? "0") ?? 0 }
     public func bool(_ key: String) -> Bool { (values[key] ?? Settings.defaults[key]) == "true" }
     public func string(_ key: String) -> String { values[key] ?? Settings.defaults[key] ?? "" }
-
-    /// Keys whose value differs from Spark's default, for `explain --spark`.
-    public var sparkDifferences: [(String, String)] {
-        [("spark.sql.sources.partitionOverwriteMode", string("spark.sql.sources.partitionOverwriteMode"))]
-    }
 
     /// `512`, `64k`, `512MB`, `2g`, `1GiB` → bytes.
     public static func parseSize(_ text: String) -> Int? {

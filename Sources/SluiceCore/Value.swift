@@ -1,6 +1,6 @@
 /// One boxed value: literals, constants folded by the optimizer, and rows printed as
 /// output. Never used per row in a hot loop.
-public enum Value: Hashable, Sendable, CustomStringConvertible {
+public enum Value: Hashable, Sendable, Codable, CustomStringConvertible {
     case null
     case bool(Bool)
     /// INT and BIGINT.

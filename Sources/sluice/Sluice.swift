@@ -13,7 +13,7 @@ struct Sluice: ParsableCommand {
         Exit codes: 0 ok, 64 usage or SQL error, 65 data error, 66 missing input, \
         70 internal error, 73 cannot create output, 74 I/O error, 75 lease held elsewhere.
         """,
-        subcommands: [Run.self, Query.self, Explain.self]
+        subcommands: [Run.self, Query.self, Explain.self, Worker.self]
     )
 
     /// Parses and runs the command; usage errors go to stderr as `error: ...` with exit
@@ -54,6 +54,9 @@ struct ExecutionOptions: ParsableArguments {
     @Option(name: .long, help: "Worker count (default: the number of cores).")
     var workers: Int?
 
+    @Option(name: .long, help: "Run tasks in worker processes (process, the default) or on threads (thread).")
+    var mode: ExecutionMode?
+
     @Option(name: .customLong("set"), help: ArgumentHelp("Set a Spark, Hive or sluice setting, as SET would.", valueName: "key=value"))
     var settings: [String] = []
 
@@ -61,16 +64,19 @@ struct ExecutionOptions: ParsableArguments {
     var quiet = false
 
     func overrides() throws -> [(String, String)] {
-        try settings.map { s in
+        var pairs: [(String, String)] = try settings.map { s in
             guard let eq = s.firstIndex(of: "=") else {
                 throw ValidationError("--set needs KEY=VALUE, but got '\(s)'")
             }
             return (String(s[..<eq]).trimmingSpaces(), String(s[s.index(after: eq)...]))
         }
+        if let mode { pairs.append(("sluice.mode", mode.rawValue)) }
+        return pairs
     }
 }
 
 extension ResultFormat: ExpressibleByArgument {}
+extension ExecutionMode: ExpressibleByArgument {}
 
 /// Runs `body`, turning a sluice error into its message on stderr and its exit status.
 func reportingErrors(_ body: () throws -> Void) throws {

@@ -1,5 +1,5 @@
 /// Which phase of a two-phase aggregation an operator runs.
-public enum AggregateMode: String, Sendable, Hashable {
+public enum AggregateMode: String, Sendable, Hashable, Codable {
     /// Input rows in, partial states out (before the shuffle).
     case partial
     /// Partial states in (keys first, then each call's state columns), results out.

@@ -140,12 +140,15 @@ final class ResultSlots<T>: @unchecked Sendable {
 
     init(count: Int) { values = Array(repeating: nil, count: count) }
 
+    private var filled = false
+
     subscript(i: Int) -> T? {
         get { lock.withLock { values[i] } }
-        set { lock.withLock { values[i] = newValue } }
+        set { lock.withLock { values[i] = newValue; if newValue != nil { filled = true } } }
     }
 
-    var any: Bool { lock.withLock { values.contains { $0 != nil } } }
+    /// Whether any slot holds a value.
+    var any: Bool { lock.withLock { filled } }
 }
 
 /// A counter shared by the threads of a stage.

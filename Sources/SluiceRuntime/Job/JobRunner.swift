@@ -1,3 +1,11 @@
+/// Where tasks run.
+public enum ExecutionMode: String, Sendable, CaseIterable {
+    /// Worker processes spawned by the supervisor, fed over pipes.
+    case process
+    /// Threads of this process, chunks handed over in memory.
+    case thread
+}
+
 /// Options of a run that come from the command line, not from the job.
 public struct RunOptions: Sendable {
     public var format: ResultFormat
@@ -20,6 +28,25 @@ public final class JobRunner {
     let options: RunOptions
     let out: OutputStream
     lazy var catalog = JobCatalog(settings: { [unowned self] in self.settings })
+    /// The worker processes, started at the first query that needs them.
+    var processes: ProcessExecutor?
+    /// `current_timestamp()` for the whole run.
+    let runStart = ScalarFunctions.runStart
+
+    deinit { processes?.shutdown() }
+
+    var mode: ExecutionMode { ExecutionMode(rawValue: settings.string("sluice.mode")) ?? .process }
+
+    /// Runs a planned query on threads or on worker processes.
+    func execute(_ plan: PhysicalPlan) throws -> [Chunk] {
+        switch mode {
+        case .thread:
+            return try LocalExecutor(settings: settings, threads: workers).run(plan)
+        case .process:
+            if processes == nil { processes = ProcessExecutor(settings: settings, workers: workers, runStart: runStart) }
+            return try processes!.run(plan)
+        }
+    }
 
     public init(options: RunOptions, out: OutputStream = .standardOutput) throws {
         self.options = options
@@ -70,7 +97,7 @@ public final class JobRunner {
             try catalog.define(name.name, .view(plan), replace: orReplace, at: location)
         case .query(let q):
             let (logical, physical) = try plan(q)
-            let chunks = try LocalExecutor(settings: settings, threads: workers).run(physical)
+            let chunks = try execute(physical)
             ResultPrinter(format: options.format, out: out).print(fields: logical.schema, chunks: chunks)
         case .createTable(let t):
             throw SQLError("UNSUPPORTED_FEATURE", "CREATE TABLE is not supported by sluice yet", at: t.location)

@@ -1,6 +1,6 @@
 /// One operator of a task's pipeline, as a value that can be printed by `explain` and
 /// sent to a worker process.
-public enum OperatorSpec: Sendable, CustomStringConvertible {
+public enum OperatorSpec: Sendable, Codable, CustomStringConvertible {
     case filter(Expression)
     case project([Expression])
     case aggregate(keys: [Expression], aggregates: [AggregateCall], mode: AggregateMode)
@@ -31,7 +31,7 @@ public enum OperatorSpec: Sendable, CustomStringConvertible {
 }
 
 /// A hash join of a stage's rows (the probe side) against another stage's (the build side).
-public struct HashJoinSpec: Sendable {
+public struct HashJoinSpec: Sendable, Codable {
     public var buildStage: Int
     public var type: JoinType
     public var probeKeys: [Expression]

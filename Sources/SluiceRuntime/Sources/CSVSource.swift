@@ -3,6 +3,10 @@
 public final class CSVSource: ExecutableSource, @unchecked Sendable {
     public let dataset: CSVDataset
     public let options: CSVOptions
+    /// The options as written, and a column list given in the statement, so that a worker
+    /// process can rebuild the source.
+    let optionPairs: [(String, String)]
+    let declaredSchema: [CSVField]?
     public let schema: [Field]
     public let partitionColumnCount: Int
     public let displayName: String
@@ -25,10 +29,42 @@ public final class CSVSource: ExecutableSource, @unchecked Sendable {
             throw SQLError("CSV_PATH_REQUIRED", "a csv view needs OPTIONS (path '...'): the file, directory or glob to read", at: nil)
         }
         self.options = options
+        optionPairs = pairs
+        declaredSchema = columns.isEmpty ? nil : options.schema
         dataset = try CSVDataset.discover(path: path, options: options)
         schema = dataset.schema.map { Field(name: $0.name, type: $0.type) }
         partitionColumnCount = dataset.partitionSchema.count
         displayName = "csv \(path)"
+    }
+
+    /// Rebuilds a source in a worker from its description (no listing, no sampling).
+    public init(_ d: CSVSourceDescription) throws {
+        var options = try CSVOptions(d.optionPairs.map { ($0[0], $0[1]) })
+        let declared = d.declaredSchema.map { $0.map { CSVField($0.name, $0.type) } }
+        if let declared { options.schema = declared }
+        self.options = options
+        optionPairs = d.optionPairs.map { ($0[0], $0[1]) }
+        declaredSchema = declared
+        let source: SchemaSource = d.schemaSource == "declared" ? .declared : (d.schemaSource == "inferred" ? .inferred : .strings)
+        dataset = CSVDataset(path: d.path, options: options,
+                             files: d.files.map { InputFile(path: $0.path, size: $0.size, modificationSeconds: $0.seconds, modificationNanoseconds: $0.nanoseconds, partitionValues: $0.partitionValues) },
+                             dataSchema: d.dataSchema.map { CSVField($0.name, $0.type) },
+                             partitionSchema: d.partitionSchema.map { CSVField($0.name, $0.type) }, schemaSource: source)
+        schema = dataset.schema.map { Field(name: $0.name, type: $0.type) }
+        partitionColumnCount = dataset.partitionSchema.count
+        displayName = d.displayName
+    }
+
+    /// What a worker needs to rebuild this source.
+    public var processDescription: CSVSourceDescription {
+        CSVSourceDescription(
+            displayName: displayName, optionPairs: optionPairs.map { [$0.0, $0.1] },
+            declaredSchema: declaredSchema.map { $0.map { .init(name: $0.name, type: $0.type) } },
+            path: dataset.path,
+            files: dataset.files.map { .init(path: $0.path, size: $0.size, seconds: $0.modificationSeconds, nanoseconds: $0.modificationNanoseconds, partitionValues: $0.partitionValues) },
+            dataSchema: dataset.dataSchema.map { .init(name: $0.name, type: $0.type) },
+            partitionSchema: dataset.partitionSchema.map { .init(name: $0.name, type: $0.type) },
+            schemaSource: dataset.schemaSource == .declared ? "declared" : (dataset.schemaSource == .inferred ? "inferred" : "strings"))
     }
 
     public func splits(partitionFilters: [Expression], settings: Settings) throws -> [any SourceSplit] {
@@ -74,4 +110,14 @@ public final class CSVSource: ExecutableSource, @unchecked Sendable {
 struct CSVSourceSplit: SourceSplit {
     let split: CSVSplit
     var displayName: String { "\(split.path)[\(split.start)..<\(split.end)]" }
+
+    init(split: CSVSplit) { self.split = split }
+
+    init(_ d: CSVSplitDescription) {
+        split = CSVSplit(fileIndex: d.fileIndex, path: d.path, start: d.start, end: d.end, fileSize: d.fileSize, partitionValues: d.partitionValues)
+    }
+
+    var processDescription: CSVSplitDescription {
+        CSVSplitDescription(fileIndex: split.fileIndex, path: split.path, start: split.start, end: split.end, fileSize: split.fileSize, partitionValues: split.partitionValues)
+    }
 }

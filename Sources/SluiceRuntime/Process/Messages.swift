@@ -1,0 +1,99 @@
+import Foundation
+
+/// A task attempt as the supervisor sends it to a worker: everything the worker needs
+/// to build the pipeline and read its input, with no shared state.
+public struct TaskMessage: Codable, Sendable {
+    /// Unique per attempt; a result that names a replaced attempt is dropped.
+    public var attempt: Int
+    public var stage: Int
+    public var task: Int
+    public var operators: [OperatorSpec]
+    public var inputTypes: [DataType]
+    public var input: Input
+    /// Hash partitioning of the output, or nil for one output partition.
+    public var partitionKeys: [Int]?
+    public var partitions: Int
+    /// Operator indices of hash joins whose build side follows this message (the worker
+    /// keeps a build side for the rest of the stage once it has it).
+    public var buildOperators: [Int]
+    /// `current_timestamp()` of the run, the same in every worker.
+    public var runStart: Int64
+
+    public enum Input: Codable, Sendable {
+        /// Read a split of a CSV source.
+        case split(CSVSourceDescription, CSVSplitDescription, columns: [Int])
+        /// Input chunks follow as frames, until `inputEnd`.
+        case chunks
+        /// One row with no columns.
+        case oneRow
+    }
+}
+
+/// A successful attempt's report.
+public struct TaskResult: Codable, Sendable {
+    public var attempt: Int
+    public var rowsOut: Int
+}
+
+/// A failed attempt's report: the error's text and status, and whether it is the user's
+/// (a bad row, an invalid cast: not retried) or the machine's (retried elsewhere).
+public struct TaskFailure: Codable, Sendable {
+    public var attempt: Int
+    public var message: String
+    public var status: Int32
+    public var userError: Bool
+}
+
+/// A CSV source as a worker rebuilds it without listing or sampling again.
+public struct CSVSourceDescription: Codable, Sendable {
+    public var displayName: String
+    public var optionPairs: [[String]]
+    public var declaredSchema: [FieldDescription]?
+    public var path: String
+    public var files: [FileDescription]
+    public var dataSchema: [FieldDescription]
+    public var partitionSchema: [FieldDescription]
+    public var schemaSource: String
+
+    public struct FieldDescription: Codable, Sendable {
+        public var name: String
+        public var type: DataType
+    }
+
+    public struct FileDescription: Codable, Sendable {
+        public var path: String
+        public var size: Int64
+        public var seconds: Int64
+        public var nanoseconds: Int32
+        public var partitionValues: [Value]
+    }
+}
+
+/// A byte range of one file of a CSV source.
+public struct CSVSplitDescription: Codable, Sendable {
+    public var fileIndex: Int
+    public var path: String
+    public var start: Int64
+    public var end: Int64
+    public var fileSize: Int64
+    public var partitionValues: [Value]
+}
+
+/// JSON for the small control messages (chunks travel in their binary encoding).
+enum MessageCoding {
+    static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return Array(try encoder.encode(value))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        do {
+            return try decoder.decode(type, from: Data(bytes))
+        } catch {
+            throw ProtocolError("cannot decode a \(type) message: \(error)")
+        }
+    }
+}

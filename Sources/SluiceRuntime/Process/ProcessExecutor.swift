@@ -1,0 +1,374 @@
+import Dispatch
+import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An error a worker reported for a task: its text and status, as the user sees them.
+struct RemoteTaskError: SluiceError {
+    var message: String
+    var status: ExitStatus
+    var exitStatus: ExitStatus { status }
+    var description: String { message }
+}
+
+/// Runs a physical plan on worker processes (the default mode): the supervisor keeps the
+/// stage outputs, hands task attempts to idle workers with their input, and routes
+/// partitioned output to the next stage.
+///
+/// Faults: a worker that exits, is killed, stops sending heartbeats or breaks the protocol
+/// is killed, reaped and replaced, and its attempt is retried on another worker, up to
+/// `spark.task.maxFailures` attempts per task. A user error (a bad row, an invalid cast)
+/// is not retried: the job stops with it. Every attempt has an id; output of an attempt
+/// that was replaced is dropped, so nothing is counted twice.
+public final class ProcessExecutor: @unchecked Sendable {
+    let settings: Settings
+    let workerCount: Int
+    let maxFailures: Int
+    let heartbeatTimeout: Double
+    let runStart: Int64
+    var workers: [Slot] = []
+    let events = EventQueue<Event>()
+    var nextAttempt = 1
+    /// Worker processes started, and replaced, in this run.
+    public private(set) var spawned = 0
+    public private(set) var replaced = 0
+
+    enum Event {
+        case frame(worker: Int, generation: Int, FrameKind, [UInt8])
+        case gone(worker: Int, generation: Int, reason: String)
+    }
+
+    /// A worker seat: the process in it, replaced when it dies.
+    final class Slot {
+        var process: WorkerProcess
+        /// Bumped on replacement, so that events of a dead process are ignored.
+        var generation: Int
+        var attempt: Running?
+        var lastHeard: Double
+        /// The stage whose build sides this process already has.
+        var buildsForStage = -1
+
+        init(process: WorkerProcess, generation: Int) {
+            self.process = process
+            self.generation = generation
+            lastHeard = monotonicSeconds()
+        }
+    }
+
+    /// An attempt in flight: its task and the output it has sent so far.
+    final class Running {
+        let id: Int
+        let task: Int
+        var outputs: [[Chunk]]
+        init(id: Int, task: Int, partitions: Int) {
+            self.id = id
+            self.task = task
+            outputs = Array(repeating: [], count: partitions)
+        }
+    }
+
+    public init(settings: Settings, workers: Int, runStart: Int64) {
+        self.settings = settings
+        workerCount = max(1, workers)
+        maxFailures = max(1, settings.int("spark.task.maxFailures"))
+        let timeout = Double(settings.string("sluice.worker.heartbeatTimeout")) ?? 10
+        heartbeatTimeout = timeout > 0 ? timeout : 10
+        self.runStart = runStart
+    }
+
+    deinit { shutdown() }
+
+    // MARK: Workers
+
+    private func startWorkers() throws {
+        while workers.count < workerCount {
+            let slot = Slot(process: try spawnWorker(), generation: 0)
+            workers.append(slot)
+            listen(workers.count - 1, slot)
+        }
+    }
+
+    private func spawnWorker() throws -> WorkerProcess {
+        spawned += 1
+        let process = try WorkerProcess.spawn(arguments: ["worker", "--parent", String(getpid())])
+        // Our hello goes first on the command pipe, before any task can.
+        try? process.writer.send(.hello, [Frame.version])
+        return process
+    }
+
+    /// A thread that reads the worker's frames into the event queue until its pipe closes.
+    private func listen(_ index: Int, _ slot: Slot) {
+        let process = slot.process, generation = slot.generation
+        let events = self.events
+        Thread.detach {
+            var reader = FrameReader(fd: process.results)
+            do {
+                guard let (kind, payload) = try reader.next(), kind == .hello, payload == [Frame.version] else {
+                    events.push(.gone(worker: index, generation: generation, reason: "no hello"))
+                    return
+                }
+                while let (kind, payload) = try reader.next() {
+                    events.push(.frame(worker: index, generation: generation, kind, payload))
+                }
+                events.push(.gone(worker: index, generation: generation, reason: "exited"))
+            } catch {
+                events.push(.gone(worker: index, generation: generation, reason: "\(error)"))
+            }
+        }
+    }
+
+    /// Kills and reaps the process in a seat and starts a new one.
+    private func replace(_ index: Int) throws {
+        let slot = workers[index]
+        slot.process.signal(SIGKILL)
+        slot.process.closePipes()
+        slot.process.reap()
+        replaced += 1
+        slot.process = try spawnWorker()
+        slot.generation += 1
+        slot.attempt = nil
+        slot.buildsForStage = -1
+        slot.lastHeard = monotonicSeconds()
+        listen(index, slot)
+    }
+
+    /// Asks every worker to exit, then makes sure each is gone and reaped.
+    public func shutdown() {
+        for slot in workers {
+            try? slot.process.writer.send(.shutdown)
+            slot.process.closePipes()
+        }
+        for slot in workers {
+            slot.process.signal(SIGKILL)
+            slot.process.reap()
+        }
+        workers = []
+    }
+
+    /// The worker processes' pids (for tests and progress).
+    public var pids: [Int32] { workers.map { $0.process.pid } }
+
+    // MARK: Stages
+
+    public func run(_ plan: PhysicalPlan) throws -> [Chunk] {
+        try startWorkers()
+        var outputs: [Int: [[[Chunk]]]] = [:]
+        var result: [Chunk] = []
+        do {
+            for stage in plan.stages {
+                let data = try runStage(stage, outputs)
+                if case .result = stage.output {
+                    for task in data { result.append(contentsOf: task[0]) }
+                } else {
+                    outputs[stage.id] = data
+                }
+            }
+        } catch {
+            // Stop whatever is still running; the next query gets fresh workers.
+            for slot in workers { slot.process.signal(SIGKILL) }
+            shutdown()
+            throw error
+        }
+        return result
+    }
+
+    /// What one task of a stage reads.
+    private enum TaskInput {
+        case split(CSVSourceDescription, CSVSplitDescription, [Int])
+        case chunks([Chunk])
+        case oneRow
+    }
+
+    private func inputs(_ stage: StagePlan, _ outputs: [Int: [[[Chunk]]]]) throws -> [TaskInput] {
+        switch stage.input {
+        case .scan(let spec):
+            guard let source = spec.source as? CSVSource else { throw InternalError("source \(spec.source.displayName) cannot run in a worker process") }
+            let description = source.processDescription
+            return try source.splits(partitionFilters: spec.partitionFilters, settings: settings).map {
+                .split(description, ($0 as! CSVSourceSplit).processDescription, spec.columns)
+            }
+        case .oneRow:
+            return [.oneRow]
+        case .shuffle(let from, let partitions):
+            let data = outputs[from]!
+            return (0..<partitions).map { p in .chunks(data.flatMap { $0[p] }) }
+        case .gather(let from):
+            return [.chunks(from.flatMap { outputs[$0]!.flatMap { $0.flatMap { $0 } } })]
+        }
+    }
+
+    private func runStage(_ stage: StagePlan, _ outputs: [Int: [[[Chunk]]]]) throws -> [[[Chunk]]] {
+        let inputs = try self.inputs(stage, outputs)
+        var partitionKeys: [Int]? = nil
+        var partitions = 1
+        if case .hashPartition(let keys, let p) = stage.output {
+            partitionKeys = keys
+            partitions = p
+        }
+        var builds: [(op: Int, chunks: [Chunk])] = []
+        for (i, op) in stage.operators.enumerated() {
+            if case .hashJoin(let j) = op { builds.append((i, outputs[j.buildStage]!.flatMap { $0.flatMap { $0 } })) }
+        }
+        var done: [[[Chunk]]?] = Array(repeating: nil, count: inputs.count)
+        var failures = Array(repeating: 0, count: inputs.count)
+        var pending = Array(inputs.indices)
+        var remaining = inputs.count
+        while remaining > 0 {
+            // Hand pending tasks to idle workers.
+            for (w, slot) in workers.enumerated() where slot.attempt == nil && !pending.isEmpty {
+                let task = pending.removeFirst()
+                let running = Running(id: nextAttempt, task: task, partitions: partitions)
+                nextAttempt += 1
+                slot.attempt = running
+                let sendBuilds = slot.buildsForStage != stage.id
+                let message = TaskMessage(attempt: running.id, stage: stage.id, task: task, operators: stage.operators,
+                                          inputTypes: stage.inputTypes, input: describe(inputs[task]),
+                                          partitionKeys: partitionKeys, partitions: partitions,
+                                          buildOperators: sendBuilds ? builds.map(\.op) : [], runStart: runStart)
+                do {
+                    try send(message, builds: sendBuilds ? builds : [], input: inputs[task], to: slot)
+                    slot.buildsForStage = stage.id
+                } catch {
+                    // A dead pipe: the reader thread reports the exit; the attempt is retried then.
+                    _ = w
+                }
+            }
+            guard let event = events.pop(timeout: 0.25) else {
+                try checkHeartbeats()
+                continue
+            }
+            switch event {
+            case .gone(let w, let generation, let reason):
+                let slot = workers[w]
+                guard generation == slot.generation else { continue }
+                let lost = slot.attempt
+                try replace(w)
+                if let lost {
+                    try retry(lost.task, &failures, &pending, reason: "worker process \(reason)")
+                }
+            case .frame(let w, let generation, let kind, let payload):
+                let slot = workers[w]
+                guard generation == slot.generation else { continue }
+                slot.lastHeard = monotonicSeconds()
+                switch kind {
+                case .heartbeat:
+                    break
+                case .outputChunk:
+                    guard let running = slot.attempt else { continue }
+                    do {
+                        let (partition, chunk) = try Frame.untag(payload)
+                        guard Int(partition) < partitions else { throw ProtocolError("output for partition \(partition) of \(partitions)") }
+                        running.outputs[Int(partition)].append(chunk)
+                    } catch {
+                        try breakProtocol(w, &failures, &pending, error)
+                    }
+                case .taskDone:
+                    do {
+                        let r = try MessageCoding.decode(TaskResult.self, payload)
+                        guard let running = slot.attempt, running.id == r.attempt else { continue }
+                        slot.attempt = nil
+                        if done[running.task] == nil {
+                            done[running.task] = running.outputs
+                            remaining -= 1
+                        }
+                    } catch {
+                        try breakProtocol(w, &failures, &pending, error)
+                    }
+                case .taskFailed:
+                    do {
+                        let f = try MessageCoding.decode(TaskFailure.self, payload)
+                        guard let running = slot.attempt, running.id == f.attempt else { continue }
+                        slot.attempt = nil
+                        if f.userError {
+                            throw RemoteTaskError(message: f.message, status: ExitStatus(rawValue: f.status) ?? .dataError)
+                        }
+                        try retry(running.task, &failures, &pending, reason: f.message)
+                    } catch let e as RemoteTaskError {
+                        throw e
+                    } catch let e as TaskFailedError {
+                        throw e
+                    } catch {
+                        try breakProtocol(w, &failures, &pending, error)
+                    }
+                default:
+                    try breakProtocol(w, &failures, &pending, ProtocolError("unexpected \(kind) frame from a worker"))
+                }
+            }
+            try checkHeartbeats()
+        }
+        return done.map { $0! }
+    }
+
+    private func describe(_ input: TaskInput) -> TaskMessage.Input {
+        switch input {
+        case .split(let s, let sp, let columns): return .split(s, sp, columns: columns)
+        case .chunks: return .chunks
+        case .oneRow: return .oneRow
+        }
+    }
+
+    private func send(_ message: TaskMessage, builds: [(op: Int, chunks: [Chunk])], input: TaskInput, to slot: Slot) throws {
+        let writer = slot.process.writer
+        try writer.send(.task, try MessageCoding.encode(message))
+        for b in builds {
+            for c in b.chunks { try writer.send(.buildChunk, Frame.tagged(UInt32(b.op), c)) }
+            try writer.send(.inputEnd)
+        }
+        if case .chunks(let chunks) = input {
+            for c in chunks { try writer.send(.inputChunk, Frame.tagged(0, c)) }
+            try writer.send(.inputEnd)
+        }
+    }
+
+    /// A worker that broke the protocol is killed and replaced; its attempt is retried.
+    private func breakProtocol(_ w: Int, _ failures: inout [Int], _ pending: inout [Int], _ error: Error) throws {
+        let lost = workers[w].attempt
+        try replace(w)
+        if let lost { try retry(lost.task, &failures, &pending, reason: "\(error)") }
+    }
+
+    private func retry(_ task: Int, _ failures: inout [Int], _ pending: inout [Int], reason: String) throws {
+        failures[task] += 1
+        if failures[task] >= maxFailures {
+            throw TaskFailedError(task: task, attempts: failures[task], reason: reason)
+        }
+        pending.insert(task, at: 0)
+    }
+
+    /// A busy worker silent for longer than the heartbeat timeout (stopped, or hung) is
+    /// killed; its exit is then handled as any other.
+    private func checkHeartbeats() throws {
+        let now = monotonicSeconds()
+        for slot in workers where now - slot.lastHeard > heartbeatTimeout {
+            slot.process.signal(SIGKILL)
+            slot.lastHeard = now
+        }
+    }
+}
+
+/// A task that failed on every attempt it was allowed (exit 70: not the data's fault).
+struct TaskFailedError: SluiceError {
+    var task: Int
+    var attempts: Int
+    var reason: String
+    var exitStatus: ExitStatus { .software }
+    var description: String {
+        "[TASK_FAILED] task \(task) failed \(attempts) times (spark.task.maxFailures); the last failure: \(reason)"
+    }
+}
+
+/// Starts a detached thread.
+enum Thread {
+    static func detach(_ body: @escaping @Sendable () -> Void) {
+        final class Box { let body: @Sendable () -> Void; init(_ b: @escaping @Sendable () -> Void) { body = b } }
+        let box = Unmanaged.passRetained(Box(body)).toOpaque()
+        var tid = pthread_t()
+        pthread_create(&tid, nil, { arg in
+            let b = Unmanaged<AnyObject>.fromOpaque(arg!).takeRetainedValue()
+            (b as! Box).body()
+            return nil
+        }, box)
+        pthread_detach(tid)
+    }
+}
