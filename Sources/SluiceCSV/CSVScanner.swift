@@ -69,11 +69,30 @@ struct CSVScanner {
     /// The slot of each field position, -1 for a field that is only stepped over; fields
     /// past the end of the map have no slot.
     let slotOfField: [Int32]
+    /// For the plain-record loop (``scanPlainRecords``): the cell of each field position in a
+    /// record's row, the scratch cell for a field without a slot, with
+    /// ``SpecialBytes/tableMargin`` entries past the most fields a good record has. Empty
+    /// when that loop is not used: options that the general loop alone handles (trimming,
+    /// comments, any number of fields) or structural bytes that coincide.
+    let fieldCells: [Int32]
 
-    init(dialect: CSVDialect, expectedFields: Int, slotOfField: [Int32]) {
+    /// - Parameter plainLoop: whether plain records may take the fast loop (tests compare
+    ///   both loops).
+    init(dialect: CSVDialect, expectedFields: Int, slotOfField: [Int32], plainLoop: Bool = true) {
         self.dialect = dialect
         self.expectedFields = expectedFields
         self.slotOfField = slotOfField
+        var structural: [UInt8] = [10, 13, dialect.delimiter]
+        if dialect.quoting { structural.append(dialect.quote) }
+        if dialect.escaping { structural.append(dialect.escape) }
+        if !plainLoop || dialect.trimLeading || dialect.commenting || expectedFields < 0
+            || Set(structural).count != structural.count {
+            fieldCells = []
+        } else {
+            let scratch = (slotOfField.max() ?? -1) + 1
+            let count = max(expectedFields, slotOfField.count) + SpecialBytes.tableMargin
+            fieldCells = (0..<count).map { $0 < slotOfField.count && slotOfField[$0] >= 0 ? slotOfField[$0] : scratch }
+        }
     }
 
     /// Scans `buf[start ..< limit]`; `eof` says no byte follows `limit`.
@@ -84,13 +103,21 @@ struct CSVScanner {
             if d.trimLeading || d.commenting {
                 return scan(General.self, buf, start, limit, eof, stopOffset, startLine, stopAfterProblem, index, slotMap)
             }
+            // The scratch cell of the table must be the one the index has.
+            if let last = fieldCells.last, Int(last) == index.stride - 1 {
+                return fieldCells.withUnsafeBufferPointer { cells in
+                    scanPlainRecords(buf, start, limit, eof, stopOffset, startLine, stopAfterProblem, index, slotMap, cells)
+                }
+            }
             return scan(Plain.self, buf, start, limit, eof, stopOffset, startLine, stopAfterProblem, index, slotMap)
         }
     }
 
-    private func scan<V: ScanVariant>(_: V.Type, _ buf: UnsafePointer<UInt8>, _ start: Int, _ limit: Int, _ eof: Bool,
-                                      _ stopOffset: Int, _ startLine: Int32, _ stopAfterProblem: Bool, _ index: FieldIndex,
-                                      _ slotMap: UnsafeBufferPointer<Int32>) -> Outcome {
+    /// The general loop: every dialect, every kind of record. `records` caps the records
+    /// the index may hold after this scan (the plain-record loop hands one record at a time).
+    func scan<V: ScanVariant>(_: V.Type, _ buf: UnsafePointer<UInt8>, _ start: Int, _ limit: Int, _ eof: Bool,
+                              _ stopOffset: Int, _ startLine: Int32, _ stopAfterProblem: Bool, _ index: FieldIndex,
+                              _ slotMap: UnsafeBufferPointer<Int32>, records: Int = Int.max) -> Outcome {
         let d = dialect
         let delim = d.delimiter, quote = d.quote, escape = d.escape
         let quoting = d.quoting, escaping = d.escaping, multiLine = d.multiLine
@@ -104,9 +131,9 @@ struct CSVScanner {
         defer { index.count = count }
         let dMask = broadcast(delim), nlMask = broadcast(10), qMask = broadcast(quote), eMask = broadcast(escape)
         let expected = expectedFields
-        let slots = index.slots, capacity = min(index.limit, index.capacity)
+        let stride = index.stride, capacity = min(index.limit, index.capacity, records)
         let nMapped = slotMap.count
-        let fStart = index.fieldStart, fLength = index.fieldLength
+        let cells = index.cells
 
         var p = start
         var line = startLine
@@ -132,7 +159,7 @@ struct CSVScanner {
                 continue
             }
             let r = count
-            let cellBase = r &* slots
+            let cellBase = r &* stride
             var field = 0
             var problem = RecordProblem.none
             var problemAt = 0
@@ -201,8 +228,8 @@ struct CSVScanner {
                             if field < nMapped {
                                 let s = Int(slotMap[field])
                                 if s >= 0 {
-                                    fStart[cellBase + s] = Int32(truncatingIfNeeded: qs + 1)
-                                    fLength[cellBase + s] = UInt32(truncatingIfNeeded: idx - qs - 1) | FieldIndex.quotedFlag | (escaped ? FieldIndex.escapedFlag : 0)
+                                    let flags = FieldIndex.quotedFlag | (escaped ? FieldIndex.escapedFlag : 0)
+                                    cells[cellBase + s] = FieldIndex.cell(start: qs + 1, lengthAndFlags: UInt32(truncatingIfNeeded: idx - qs - 1) | flags)
                                 }
                             }
                             field += 1
@@ -248,7 +275,7 @@ struct CSVScanner {
                             }
                             if field - 1 < nMapped {
                                 let s = Int(slotMap[field - 1])
-                                if s >= 0 { fStart[cellBase + s] = -1 }
+                                if s >= 0 { cells[cellBase + s] |= FieldIndex.brokenStart }
                             }
                             var k = a
                             while k < limit && buf[k] != delim && buf[k] != 10 { k += 1 }
@@ -326,8 +353,7 @@ struct CSVScanner {
                     if field < nMapped {
                         let s = Int(slotMap[field])
                         if s >= 0 {
-                            fStart[cellBase + s] = Int32(truncatingIfNeeded: fs)
-                            fLength[cellBase + s] = UInt32(truncatingIfNeeded: fe - fs)
+                            cells[cellBase + s] = FieldIndex.cell(start: fs, lengthAndFlags: UInt32(truncatingIfNeeded: fe - fs))
                         }
                     }
                     field += 1

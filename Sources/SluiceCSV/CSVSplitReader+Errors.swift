@@ -55,13 +55,13 @@ extension SplitReaderCore {
 
     /// The error of a value in slot `s` of record `r` that does not convert.
     func valueError(record r: Int, slot s: Int) -> CSVError {
-        let cell = r * index.slots + s
-        let start = Int(index.fieldStart[cell])
-        let lf = index.fieldLength[cell]
+        let cell = r * index.stride + s
+        let start = Int(index.start(cell))
+        let lf = index.lengthAndFlags(cell)
         let quoted = lf & FieldIndex.quotedFlag != 0
         let at = position(record: r, offset: quoted ? start - 1 : start)
         var text = ""
-        if let (p, n) = decoder.text(buffer, index.fieldStart[cell], lf) {
+        if let (p, n) = decoder.text(buffer, index.start(cell), lf) {
             text = String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
         }
         let field = dataset.dataSchema[slotField[s]]

@@ -12,6 +12,11 @@ import Darwin
 ///        └── compact + refill ──┘ move it to the front, read more, scan it again
 /// ```
 ///
+/// A regular file read with a buffer of at least ``mappingThreshold`` bytes is mapped
+/// instead (mmap(2)), a window of ``mappingWindow`` bytes at a time: the buffer is then
+/// the window, and a refill maps the next window from the cut-off record on, so no byte
+/// is copied. Pipes and small read buffers (the boundary tests) take the read path.
+///
 /// Only the projected data columns are parsed; the other fields are only stepped over.
 /// Partition columns are filled with the split's constants. Every chunk carries a
 /// ``RowOrigin`` with each row's line, counted from the split's start.
@@ -29,9 +34,23 @@ public struct CSVSplitReader {
     ///   - readBufferSize: bytes each read(2) asks for; records may straddle reads anywhere.
     public init(split: CSVSplit, dataset: CSVDataset, options: CSVOptions, projection: [Int],
                 chunkCapacity: Int = Chunk.capacity, readBufferSize: Int = 4 << 20) {
-        core = SplitReaderCore(split: split, dataset: dataset, options: options, projection: projection,
-                               chunkCapacity: max(chunkCapacity, 1), readBufferSize: max(readBufferSize, 1))
+        self.init(split: split, dataset: dataset, options: options, projection: projection, chunkCapacity: chunkCapacity,
+                  readBufferSize: readBufferSize, mappingWindow: readBufferSize >= Self.mappingThreshold ? Self.mappingWindow : nil)
     }
+
+    /// - Parameter mappingWindow: bytes of the file to map at a time, `nil` to read with
+    ///   read(2) (tests map with small windows).
+    init(split: CSVSplit, dataset: CSVDataset, options: CSVOptions, projection: [Int],
+         chunkCapacity: Int, readBufferSize: Int, mappingWindow: Int?) {
+        core = SplitReaderCore(split: split, dataset: dataset, options: options, projection: projection,
+                               chunkCapacity: max(chunkCapacity, 1), readBufferSize: max(readBufferSize, 1),
+                               mappingWindow: mappingWindow.map { max($0, 1) })
+    }
+
+    /// The smallest read buffer for which a regular file is mapped instead of read.
+    public static let mappingThreshold = 64 << 10
+    /// Bytes mapped at a time.
+    static let mappingWindow = 64 << 20
 
     public var split: CSVSplit { core.split }
 
@@ -57,6 +76,8 @@ final class SplitReaderCore {
     let options: CSVOptions
     let chunkCapacity: Int
     let readBufferSize: Int
+    /// Map the file this many bytes at a time, if it is a regular file.
+    let mappingWindow: Int?
     let scanner: CSVScanner
     let index: FieldIndex
     let decoder: FieldDecoder
@@ -71,8 +92,15 @@ final class SplitReaderCore {
     let failFast: Bool
 
     var handle: InputFileHandle?
-    var buffer: UnsafeMutablePointer<UInt8>
+    /// The bytes being scanned: `ownedBuffer`, or the mapped window.
+    var buffer: UnsafePointer<UInt8>
+    /// The read path's buffer, `bufferCapacity` bytes.
+    var ownedBuffer: UnsafeMutablePointer<UInt8>
     var bufferCapacity: Int
+    /// The mapped window, while the file is mapped.
+    var mapping: MappedRegion?
+    /// The file's size when it is mapped.
+    var mappedFileSize: Int64 = 0
     /// File offset of `buffer[0]`.
     var bufferStart: Int64
     var dataEnd = 0
@@ -90,12 +118,14 @@ final class SplitReaderCore {
     let batchRows: UnsafeMutablePointer<Int32>
     var failures: [ParseFailure] = []
 
-    init(split: CSVSplit, dataset: CSVDataset, options: CSVOptions, projection: [Int], chunkCapacity: Int, readBufferSize: Int) {
+    init(split: CSVSplit, dataset: CSVDataset, options: CSVOptions, projection: [Int], chunkCapacity: Int, readBufferSize: Int,
+         mappingWindow: Int?) {
         self.split = split
         self.dataset = dataset
         self.options = options
         self.chunkCapacity = chunkCapacity
         self.readBufferSize = readBufferSize
+        self.mappingWindow = mappingWindow
         let dataCount = dataset.dataSchema.count
         var slotOfField = [Int32](repeating: -1, count: dataCount)
         var slotField: [Int] = []
@@ -128,7 +158,8 @@ final class SplitReaderCore {
         badRecords = options.badRecordsPath.map { BadRecordWriter(directory: $0, fileIndex: split.fileIndex, splitStart: split.start) }
         failFast = options.mode == .failFast && options.badRecordsPath == nil
         bufferCapacity = readBufferSize + 8
-        buffer = .allocate(capacity: bufferCapacity)
+        ownedBuffer = .allocate(capacity: bufferCapacity)
+        buffer = UnsafePointer(ownedBuffer)
         readOffset = split.start > 0 ? split.start - 1 : 0
         bufferStart = readOffset
         batchRows = .allocate(capacity: chunkCapacity)
@@ -136,7 +167,7 @@ final class SplitReaderCore {
     }
 
     deinit {
-        buffer.deallocate()
+        ownedBuffer.deallocate()
         batchRows.deallocate()
     }
 
@@ -152,7 +183,9 @@ final class SplitReaderCore {
     }
 
     private func open() throws(CSVError) {
-        handle = try InputFileHandle(path: split.path)
+        let handle = try InputFileHandle(path: split.path)
+        self.handle = handle
+        if mappingWindow != nil, let size = handle.regularFileSize(), size > readOffset { mappedFileSize = size }
         if split.start == 0 {
             phase = .byteOrderMark
             headerPending = options.header
@@ -208,9 +241,10 @@ final class SplitReaderCore {
     /// Moves the unscanned tail to the front and reads up to `readBufferSize` more bytes
     /// (less once past the split end, where only the last record's rest is wanted).
     private func fill() throws(CSVError) {
+        if mappedFileSize > 0, mapNext() { return }
         if scanPos > 0 {
             let tail = dataEnd - scanPos
-            if tail > 0 { buffer.update(from: buffer + scanPos, count: tail) }
+            if tail > 0 { ownedBuffer.update(from: buffer + scanPos, count: tail) }
             bufferStart += Int64(scanPos)
             dataEnd = tail
             scanPos = 0
@@ -220,17 +254,63 @@ final class SplitReaderCore {
             let cap = max(bufferCapacity * 2, dataEnd + want + 8)
             let nb = UnsafeMutablePointer<UInt8>.allocate(capacity: cap)
             nb.update(from: buffer, count: dataEnd)
-            buffer.deallocate()
-            buffer = nb
+            ownedBuffer.deallocate()
+            ownedBuffer = nb
+            buffer = UnsafePointer(nb)
             bufferCapacity = cap
         }
-        let n = try handle!.read(into: buffer + dataEnd, count: want, at: readOffset)
+        let n = try handle!.read(into: ownedBuffer + dataEnd, count: want, at: readOffset)
         if n == 0 {
             eof = true
         } else {
             dataEnd += n
             readOffset += Int64(n)
         }
+    }
+
+    /// The mapped path of ``fill()``: maps the window that starts at the unscanned tail
+    /// (a longer one when the tail alone fills most of a window) and says whether it did.
+    /// A file that cannot be mapped, or a window that would end before the old one, turns
+    /// the reader to the read path, which goes on from `readOffset`.
+    private func mapNext() -> Bool {
+        let from = bufferStart + Int64(scanPos)
+        let tail = dataEnd - scanPos
+        let window = max(mappingWindow ?? 0, 2 * tail)
+        let count = Int(min(Int64(window), mappedFileSize - from))
+        guard count > tail, let region = handle!.map(offset: from, count: count) else {
+            mappedFileSize = 0
+            return mapFallback()
+        }
+        // Read ahead only what this split wants.
+        let wanted = Int(min(Int64(count), max(split.end - from, 0) + (64 << 10)))
+        region.willNeed(from: 0, count: wanted)
+        mapping = region
+        buffer = region.bytes
+        bufferStart = from
+        dataEnd = count
+        scanPos = 0
+        readOffset = from + Int64(count)
+        eof = readOffset >= mappedFileSize
+        return true
+    }
+
+    /// Leaves the mapped path: copies the unscanned tail into the read buffer, from which
+    /// reading goes on. Returns false, for ``fill()`` to continue.
+    private func mapFallback() -> Bool {
+        guard mapping != nil else { return false }
+        let tail = dataEnd - scanPos
+        if tail + 8 > bufferCapacity {
+            ownedBuffer.deallocate()
+            bufferCapacity = tail + readBufferSize + 8
+            ownedBuffer = .allocate(capacity: bufferCapacity)
+        }
+        ownedBuffer.update(from: buffer + scanPos, count: tail)
+        buffer = UnsafePointer(ownedBuffer)
+        mapping = nil
+        bufferStart += Int64(scanPos)
+        dataEnd = tail
+        scanPos = 0
+        return false
     }
 
     /// Turns the records of the last scan into rows, as the mode says.

@@ -10,6 +10,8 @@ struct ValueConverter {
     /// First bytes of the three special texts (an empty text can never match: 0 is used,
     /// and a field's first byte is never compared for an empty field).
     let specialFirst: (UInt8, UInt8, UInt8)
+    /// No special text reads as a short decimal, so a text that does is not special.
+    let decimalsFirst: Bool
 
     init(options: CSVOptions) throws(CSVError) {
         dateFormat = try options.dateFormat.map { (p) throws(CSVError) in try compilePattern(p, option: "dateFormat") }
@@ -20,12 +22,19 @@ struct ValueConverter {
         positiveInf = Array(options.positiveInf.utf8)
         negativeInf = Array(options.negativeInf.utf8)
         specialFirst = (nanValue.first ?? 0, positiveInf.first ?? 0, negativeInf.first ?? 0)
+        decimalsFirst = ![nanValue, positiveInf, negativeInf].contains { text in
+            // Padded, since the parser reads eight bytes at a time.
+            !text.isEmpty && (text + [UInt8](repeating: 0, count: 8)).withUnsafeBufferPointer {
+                FieldParsers.shortDecimal($0.baseAddress!, text.count) != nil
+            }
+        }
     }
 
     /// Spark's DOUBLE converter: the nanValue/positiveInf/negativeInf texts first, then
     /// `Double.parseDouble`.
     @inline(__always)
     func double(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
+        if decimalsFirst, let v = FieldParsers.shortDecimal(p, n) { return v }
         // The special texts rarely start with a digit; compare them only when one could match.
         let c = p[0]
         if c == specialFirst.0 || c == specialFirst.1 || c == specialFirst.2 {
@@ -111,99 +120,97 @@ extension ColumnAccumulator {
                rows: UnsafePointer<Int32>, _ n: Int, decoder: FieldDecoder, converter: ValueConverter,
                failures: inout [ParseFailure]) {
         let base = count
-        let slots = index.slots
-        let fStart = index.fieldStart, fLength = index.fieldLength, fields = index.recordFields
-        let f32 = Int32(truncatingIfNeeded: field)
-
         switch kind {
         case .string:
-            for k in 0..<n {
-                let r = Int(rows[k]), cell = r &* slots &+ slot
-                if f32 < fields[r], let (p, len) = decoder.text(buf, fStart[cell], fLength[cell]) {
-                    appendString(base + k, p, len)
-                } else {
-                    setNull(base + k)
-                }
+            forEachText(buf, index, slot: slot, field: field, rows: rows, n, decoder) { k, p, len in
+                appendString(base &+ k, p, len)
             }
         case .int64, .int32:
             let out = int64s
             let narrow = kind == .int32
-            for k in 0..<n {
-                let r = Int(rows[k]), cell = r &* slots &+ slot
-                guard f32 < fields[r], let (p, len) = decoder.text(buf, fStart[cell], fLength[cell]) else {
-                    setNull(base + k)
-                    continue
-                }
+            forEachText(buf, index, slot: slot, field: field, rows: rows, n, decoder) { k, p, len in
                 if let v = narrow ? FieldParsers.int32(p, len) : FieldParsers.int64(p, len) {
-                    out[base + k] = v
+                    out[base &+ k] = v
                 } else {
-                    setNull(base + k)
+                    setNull(base &+ k)
                     failures.append(ParseFailure(row: k, slot: slot))
                 }
             }
         case .double:
             let out = doubles
-            for k in 0..<n {
-                let r = Int(rows[k]), cell = r &* slots &+ slot
-                guard f32 < fields[r], let (p, len) = decoder.text(buf, fStart[cell], fLength[cell]) else {
-                    setNull(base + k)
-                    continue
-                }
+            forEachText(buf, index, slot: slot, field: field, rows: rows, n, decoder) { k, p, len in
                 if let v = converter.double(p, len) {
-                    out[base + k] = v
+                    out[base &+ k] = v
                 } else {
-                    setNull(base + k)
+                    setNull(base &+ k)
                     failures.append(ParseFailure(row: k, slot: slot))
                 }
             }
         case .boolean:
             let out = bools
-            for k in 0..<n {
-                let r = Int(rows[k]), cell = r &* slots &+ slot
-                guard f32 < fields[r], let (p, len) = decoder.text(buf, fStart[cell], fLength[cell]) else {
-                    setNull(base + k)
-                    continue
-                }
+            forEachText(buf, index, slot: slot, field: field, rows: rows, n, decoder) { k, p, len in
                 if let v = FieldParsers.bool(p, len) {
-                    out[base + k] = v ? 1 : 0
+                    out[base &+ k] = v ? 1 : 0
                 } else {
-                    setNull(base + k)
+                    setNull(base &+ k)
                     failures.append(ParseFailure(row: k, slot: slot))
                 }
             }
         case .date:
             let out = int64s
             var cache = DateCache()
-            for k in 0..<n {
-                let r = Int(rows[k]), cell = r &* slots &+ slot
-                guard f32 < fields[r], let (p, len) = decoder.text(buf, fStart[cell], fLength[cell]) else {
-                    setNull(base + k)
-                    continue
-                }
+            forEachText(buf, index, slot: slot, field: field, rows: rows, n, decoder) { k, p, len in
                 if let v = converter.date(p, len, &cache) {
-                    out[base + k] = v
+                    out[base &+ k] = v
                 } else {
-                    setNull(base + k)
+                    setNull(base &+ k)
                     failures.append(ParseFailure(row: k, slot: slot))
                 }
             }
         case .timestamp:
             let out = int64s
             var cache = DateCache()
-            for k in 0..<n {
-                let r = Int(rows[k]), cell = r &* slots &+ slot
-                guard f32 < fields[r], let (p, len) = decoder.text(buf, fStart[cell], fLength[cell]) else {
-                    setNull(base + k)
-                    continue
-                }
+            forEachText(buf, index, slot: slot, field: field, rows: rows, n, decoder) { k, p, len in
                 if let v = converter.timestamp(p, len, &cache) {
-                    out[base + k] = v
+                    out[base &+ k] = v
                 } else {
-                    setNull(base + k)
+                    setNull(base &+ k)
                     failures.append(ParseFailure(row: k, slot: slot))
                 }
             }
         }
         count = base + n
+    }
+
+    /// Calls `value` with the batch row and the text of slot `slot` of each record
+    /// `rows[0 ..< n]`, in order; a missing field or a NULL text is set NULL (row
+    /// `count + k`) instead. An unquoted field under options that neither trim nor compare
+    /// with a NULL text is read from its cell without the decoder.
+    @inline(__always)
+    private func forEachText(_ buf: UnsafePointer<UInt8>, _ index: FieldIndex, slot: Int, field: Int,
+                             rows: UnsafePointer<Int32>, _ n: Int, _ decoder: FieldDecoder,
+                             _ value: (Int, UnsafePointer<UInt8>, Int) -> Void) {
+        let base = count
+        let stride = index.stride, cells = index.cells, fields = index.recordFields
+        let f32 = Int32(truncatingIfNeeded: field)
+        let plain = decoder.plainUnquoted
+        for k in 0..<n {
+            let r = Int(rows[k])
+            if f32 < fields[r] {
+                let cell = cells[r &* stride &+ slot]
+                let lf = UInt32(truncatingIfNeeded: cell >> 32)
+                if plain && lf & FieldIndex.quotedFlag == 0 {
+                    // An empty unquoted field is NULL.
+                    if lf != 0 {
+                        value(k, buf + Int(UInt32(truncatingIfNeeded: cell)), Int(lf))
+                        continue
+                    }
+                } else if let (p, len) = decoder.text(buf, Int32(truncatingIfNeeded: cell), lf) {
+                    value(k, p, len)
+                    continue
+                }
+            }
+            setNull(base &+ k)
+        }
     }
 }

@@ -22,6 +22,9 @@ final class FieldDecoder {
     let nullValue: UnsafeMutableBufferPointer<UInt8>
     let emptyValue: UnsafeMutableBufferPointer<UInt8>
     let emptyIsNull: Bool
+    /// An unquoted field's text is its bytes (no trimming, no NULL text to compare with):
+    /// parse loops then read it from the cell directly.
+    let plainUnquoted: Bool
     private let emptyBase: UnsafeMutablePointer<UInt8>
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCapacity: Int
@@ -42,6 +45,7 @@ final class FieldDecoder {
         emptyValue = UnsafeMutableBufferPointer(rebasing: empty[0..<options.emptyValue.utf8.count])
         emptyBase = empty.baseAddress!
         emptyIsNull = options.emptyValue == options.nullValue
+        plainUnquoted = !trimLeading && !trimTrailing && options.nullValue.isEmpty
         scratchCapacity = 256
         scratch = .allocate(capacity: scratchCapacity + 8)
     }

@@ -2,12 +2,14 @@
 /// plus offsets, no per-field allocation (arrow-csv's `RecordDecoder`).
 ///
 /// Only the fields that have a *slot* (the columns a reader parses) are recorded; the
-/// scanner steps over the others. Offsets are relative to the buffer the scan ran over,
-/// so the index is consumed before that buffer is compacted or refilled.
+/// scanner writes the others to a scratch cell at the end of each record's row, so that
+/// its loop stores every field the same way. Offsets are relative to the buffer the scan
+/// ran over, so the index is consumed before that buffer is compacted or refilled.
 ///
 /// ```
 ///  record r:  start/end/line/fieldCount/problem
-///  field (r, slot s) at [r * slots + s]:  start (Int32), length | quoted bit | escaped bit
+///  cell (r, slot s) at [r * stride + s]:  start (low 32 bits) | length, quoted bit, escaped bit (high 32 bits)
+///  cell (r, stride - 1): scratch
 /// ```
 final class FieldIndex {
     /// The field was enclosed in quotes (a quoted empty field is not NULL-by-emptiness).
@@ -17,13 +19,14 @@ final class FieldIndex {
     static let lengthMask: UInt32 = (1 << 30) - 1
 
     let slots: Int
+    /// Cells per record: the slots and the scratch cell.
+    let stride: Int
     let capacity: Int
     /// Records a scan may add before it stops (at most `capacity`).
     var limit: Int
     var count = 0
 
-    let fieldStart: UnsafeMutablePointer<Int32>
-    let fieldLength: UnsafeMutablePointer<UInt32>
+    let cells: UnsafeMutablePointer<UInt64>
     let recordStart: UnsafeMutablePointer<Int32>
     /// End of the record's text, before its line terminator.
     let recordEnd: UnsafeMutablePointer<Int32>
@@ -37,11 +40,10 @@ final class FieldIndex {
 
     init(slots: Int, capacity: Int) {
         self.slots = slots
+        stride = slots + 1
         self.capacity = max(capacity, 1)
         limit = self.capacity
-        let cells = max(slots * self.capacity, 1)
-        fieldStart = .allocate(capacity: cells)
-        fieldLength = .allocate(capacity: cells)
+        cells = .allocate(capacity: stride * self.capacity)
         recordStart = .allocate(capacity: self.capacity)
         recordEnd = .allocate(capacity: self.capacity)
         recordLine = .allocate(capacity: self.capacity)
@@ -51,8 +53,7 @@ final class FieldIndex {
     }
 
     deinit {
-        fieldStart.deallocate()
-        fieldLength.deallocate()
+        cells.deallocate()
         recordStart.deallocate()
         recordEnd.deallocate()
         recordLine.deallocate()
@@ -60,6 +61,23 @@ final class FieldIndex {
         recordProblem.deallocate()
         problemOffset.deallocate()
     }
+
+    /// A cell's value: the field's first byte and its length with the flags.
+    @inline(__always)
+    static func cell(start: Int, lengthAndFlags: UInt32) -> UInt64 {
+        UInt64(UInt32(truncatingIfNeeded: start)) | UInt64(lengthAndFlags) << 32
+    }
+
+    /// OR-ed into a cell: its start becomes -1, the field is broken (read as NULL).
+    static let brokenStart: UInt64 = 0xFFFF_FFFF
+
+    /// The start of the field in `cell`; negative when the field is broken (NULL).
+    @inline(__always)
+    func start(_ cell: Int) -> Int32 { Int32(truncatingIfNeeded: cells[cell]) }
+
+    /// The length and flags of the field in `cell`.
+    @inline(__always)
+    func lengthAndFlags(_ cell: Int) -> UInt32 { UInt32(truncatingIfNeeded: cells[cell] >> 32) }
 }
 
 /// What is structurally wrong with a record, found while splitting it into fields.

@@ -134,6 +134,65 @@ enum FieldParsers {
         return slowDouble(p, n)
     }
 
+    /// The decimals of at most eight characters after an optional sign (`-12.5`, `7`,
+    /// `.25`), read eight bytes at a time; `nil` for any other text, which ``double(_:_:)``
+    /// then reads. The value is the one ``double(_:_:)`` gives: the digits as an integer
+    /// divided by a power of ten, both exact, so the quotient is correctly rounded.
+    /// `p` must be readable for 8 bytes past its end, as every parsed text is.
+    @inline(__always)
+    static func shortDecimal(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
+        let c0 = p[0]
+        let signed = c0 == 45 || c0 == 43
+        let s = signed ? 1 : 0
+        let len = n &- s
+        if len < 1 || len > 8 { return nil }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let keep: UInt64 = ~0 >> UInt64(64 &- 8 &* len)
+        // Digits become 0...9, '.' becomes 0x1E; the bytes past the text become 0.
+        let t = (UnsafeRawPointer(p + s).loadUnaligned(as: UInt64.self) ^ (0x30 &* ones)) & keep
+        // Bytes above 9 (each byte is added to without a carry into the next).
+        let big = (((t & (0x7F &* ones)) &+ (0x76 &* ones)) | t) & high & keep
+        let dot = zeroBytes(t ^ (0x1E &* ones)) & keep
+        if big != dot || dot & (dot &- 1) != 0 { return nil }
+        var digits = t
+        var count = len
+        var scale = 0
+        if dot != 0 {
+            // Close the gap of the point: the bytes above it move down by one.
+            let at = dot.trailingZeroBitCount &- 7
+            let below: UInt64 = (1 << UInt64(at)) &- 1
+            digits = (t & below) | ((t >> 8) & ~below)
+            count = len &- 1
+            scale = count &- (at >> 3)
+            if count == 0 { return nil }
+        }
+        // Right-align the digits (the first one in the lowest byte is the most significant)
+        // and combine pairs, quads and halves.
+        digits <<= UInt64(64 &- 8 &* count)
+        let pairs: UInt64 = 0x00FF_00FF_00FF_00FF, quads: UInt64 = 0x0000_FFFF_0000_FFFF
+        digits = (digits &* 10 &+ (digits >> 8)) & pairs
+        digits = (digits &* 100 &+ (digits >> 16)) & quads
+        digits = (digits &* 10000 &+ (digits >> 32)) & 0xFFFF_FFFF
+        let v = Double(digits) / shortPowersOfTen(scale)
+        return c0 == 45 ? -v : v
+    }
+
+    /// 10^k for 0 <= k <= 7, exact.
+    @inline(__always)
+    static func shortPowersOfTen(_ k: Int) -> Double {
+        switch k {
+        case 0: return 1
+        case 1: return 1e1
+        case 2: return 1e2
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        default: return 1e7
+        }
+    }
+
     /// Java's full grammar: surrounding bytes up to space trimmed, `NaN`, `Infinity`, a
     /// trailing `f`/`F`/`d`/`D`; the number itself converted by strtod(3).
     static func slowDouble(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {

@@ -38,6 +38,25 @@ final class InputFileHandle {
         }
     }
 
+    /// The size of a regular file (fstat(2)); `nil` for anything else (a pipe, a device),
+    /// which can only be read.
+    func regularFileSize() -> Int64? {
+        var st = stat()
+        while fstat(fd, &st) != 0 {
+            if errno == EINTR { continue }
+            return nil
+        }
+        return (st.st_mode & S_IFMT) == S_IFREG ? Int64(st.st_size) : nil
+    }
+
+    /// mmap(2) of `count` bytes of the file from `offset` (private, read-only), followed by
+    /// at least one page of zeros, so that loads a few bytes past the end of the file's
+    /// bytes stay inside the mapping. `nil` when the system refuses (the caller reads
+    /// instead). The bytes must lie within the file: a page wholly past its end faults.
+    func map(offset: Int64, count: Int) -> MappedRegion? {
+        MappedRegion(fd: fd, offset: offset, count: count)
+    }
+
     /// Reads until `count` bytes or the end of the file.
     func readFully(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int64) throws(CSVError) -> Int {
         var done = 0
@@ -48,6 +67,56 @@ final class InputFileHandle {
         }
         return done
     }
+}
+
+/// Bytes of a file mapped into memory (mmap(2), `MAP_PRIVATE`, `PROT_READ`), read in
+/// place instead of copied by read(2); unmapped (munmap(2)) when the region goes away.
+///
+/// ```
+///  address space:  [ page-aligned start ... bytes ... | zero page(s) ]
+///                  reserved anonymous first, then the file mapped over the front (MAP_FIXED)
+/// ```
+final class MappedRegion {
+    /// The byte at the requested offset.
+    let bytes: UnsafePointer<UInt8>
+    /// Bytes of the file from `bytes` on.
+    let count: Int
+    private let base: UnsafeMutableRawPointer
+    private let length: Int
+
+    static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+    fileprivate init?(fd: Int32, offset: Int64, count: Int) {
+        let page = Self.pageSize
+        let skip = Int(offset % Int64(page))
+        let fileBytes = (skip + count + page - 1) / page * page
+        let total = fileBytes + page
+        guard let reserved = mmap(nil, total, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), reserved != MAP_FAILED else {
+            return nil
+        }
+        guard let mapped = mmap(reserved, fileBytes, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, off_t(offset - Int64(skip))),
+              mapped != MAP_FAILED else {
+            munmap(reserved, total)
+            return nil
+        }
+        base = reserved
+        length = total
+        bytes = UnsafePointer(mapped.assumingMemoryBound(to: UInt8.self) + skip)
+        self.count = count
+        // Read ahead of the scan and drop pages behind it (madvise(2); advice only).
+        _ = madvise(reserved, fileBytes, MADV_SEQUENTIAL)
+    }
+
+    /// madvise(2) `MADV_WILLNEED` for `bytes[from ..< from + count]`: start reading it in.
+    func willNeed(from: Int, count: Int) {
+        let page = Self.pageSize
+        let start = UnsafeRawPointer(bytes + from)
+        let aligned = UnsafeMutableRawPointer(mutating: start - (Int(bitPattern: start) % page))
+        let n = count + (start - UnsafeRawPointer(aligned))
+        if n > 0 { _ = madvise(aligned, n, MADV_WILLNEED) }
+    }
+
+    deinit { munmap(base, length) }
 }
 
 /// A file open for writing (created or truncated, mode 0644), for rejected records.

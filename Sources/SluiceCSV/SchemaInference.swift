@@ -34,7 +34,7 @@ enum SchemaInference {
                 var out: [String?] = []
                 out.reserveCapacity(n)
                 for c in 0..<n {
-                    if let (p, len) = decoder.text(buf, index.fieldStart[c], index.fieldLength[c]) {
+                    if let (p, len) = decoder.text(buf, index.start(c), index.lengthAndFlags(c)) {
                         out.append(String(decoding: UnsafeBufferPointer(start: p, count: len), as: UTF8.self))
                     } else {
                         out.append(nil)
@@ -84,9 +84,9 @@ enum SchemaInference {
                     }
                     if index.recordProblem[r] != .none { continue }
                     let n = min(Int(index.recordFields[r]), columns)
-                    let base = r * index.slots
+                    let base = r * index.stride
                     for c in 0..<n {
-                        guard let (p, len) = decoder.text(buf, index.fieldStart[base + c], index.fieldLength[base + c]) else { continue }
+                        guard let (p, len) = decoder.text(buf, index.start(base + c), index.lengthAndFlags(base + c)) else { continue }
                         if kinds[c] == .string { continue }
                         kinds[c] = widen(kinds[c], classifier.kind(p, len))
                     }
