@@ -6,6 +6,9 @@
 ///  map task:    update(rows) ... update(rows) ─> state columns ─┐ shuffle by key
 ///  reduce task: merge(state) ... merge(state) ─> result column <┘
 /// ```
+///
+/// An aggregation over its memory budget also writes state columns to spill files and
+/// merges them back later, then ``reset()``s the state to start an empty table.
 protocol AggregateState: AnyObject {
     /// Makes room for groups `0 ..< groups`.
     func grow(to groups: Int)
@@ -15,12 +18,31 @@ protocol AggregateState: AnyObject {
     func merge(_ groups: UnsafeBufferPointer<Int32>, _ state: [Column], count: Int) throws
     /// How many columns the partial state takes, and their types.
     var stateTypes: [DataType] { get }
-    func stateColumns(groups: Int) -> [Column]
-    func result(groups: Int) -> Column
+    /// The partial state of groups `range` (grown into already), as `stateTypes` columns.
+    func stateColumns(range: Range<Int>) -> [Column]
+    /// The final value of groups `range`.
+    func result(range: Range<Int>) -> Column
+    /// Bytes held, for the memory budget.
     var memoryBytes: Int { get }
     /// The partial state of each input row as its own group, for a partial aggregation
     /// that has stopped grouping because almost every row is a new group.
     func rowStates(_ arg: Column?, count: Int) -> [Column]
+    /// Forgets every group (after they were emitted or spilled); arrays keep their capacity
+    /// for the groups that follow.
+    func reset()
+}
+
+extension AggregateState {
+    func stateColumns(groups: Int) -> [Column] { stateColumns(range: 0..<groups) }
+    func result(groups: Int) -> Column { result(range: 0..<groups) }
+}
+
+extension Array {
+    /// Appends `value` until the array holds `count` elements, in one bulk copy (appending
+    /// a `repeatElement` goes element by element, slowest in a generic state).
+    fileprivate mutating func pad(to count: Int, with value: Element) {
+        if self.count < count { append(contentsOf: [Element](repeating: value, count: count - self.count)) }
+    }
 }
 
 enum AggregateStates {
@@ -50,7 +72,7 @@ enum AggregateStates {
 
 final class CountState: AggregateState {
     var counts: [Int64] = []
-    func grow(to groups: Int) { if counts.count < groups { counts.append(contentsOf: repeatElement(0, count: groups - counts.count)) } }
+    func grow(to groups: Int) { counts.pad(to: groups, with: 0) }
     var stateTypes: [DataType] { [.bigint] }
     var memoryBytes: Int { counts.count * 8 }
 
@@ -71,8 +93,9 @@ final class CountState: AggregateState {
         }
     }
 
-    func stateColumns(groups: Int) -> [Column] { [result(groups: groups)] }
-    func result(groups: Int) -> Column { Column(type: .bigint, storage: .int64(Array(counts.prefix(groups)))) }
+    func stateColumns(range: Range<Int>) -> [Column] { [result(range: range)] }
+    func result(range: Range<Int>) -> Column { Column(type: .bigint, storage: .int64(Array(counts[range]))) }
+    func reset() { counts.removeAll(keepingCapacity: true) }
     func rowStates(_ arg: Column?, count n: Int) -> [Column] {
         var ones = [Int64](repeating: 1, count: n)
         if let v = arg?.validity { for i in 0..<n where v.isNull(i) { ones[i] = 0 } }
@@ -83,10 +106,15 @@ final class CountState: AggregateState {
 /// Validity flags per group: whether any non-NULL value was folded in.
 struct SeenFlags {
     var seen: [UInt8] = []
-    mutating func grow(to groups: Int) { if seen.count < groups { seen.append(contentsOf: repeatElement(0, count: groups - seen.count)) } }
-    func validity(groups: Int) -> Validity? {
-        var v = Validity(allValid: groups)
-        for g in 0..<groups where seen[g] == 0 { v.setNull(g) }
+    mutating func grow(to groups: Int) { seen.pad(to: groups, with: 0) }
+    mutating func reset() { seen.removeAll(keepingCapacity: true) }
+    /// The validity of groups `range`: NULL where no value was seen.
+    func validity(_ range: Range<Int>) -> Validity? {
+        var v = Validity(allValid: range.count)
+        let base = range.lowerBound
+        seen.withUnsafeBufferPointer { s in
+            for g in range where s[g] == 0 { v.setNull(g - base) }
+        }
         return v.normalized
     }
 }
@@ -95,7 +123,7 @@ final class SumIntegerState: AggregateState {
     var sums: [Int64] = []
     var flags = SeenFlags()
     func grow(to groups: Int) {
-        if sums.count < groups { sums.append(contentsOf: repeatElement(0, count: groups - sums.count)) }
+        sums.pad(to: groups, with: 0)
         flags.grow(to: groups)
     }
     var stateTypes: [DataType] { [.bigint] }
@@ -126,9 +154,13 @@ final class SumIntegerState: AggregateState {
         try update(groups, state[0], count: n)
     }
 
-    func stateColumns(groups: Int) -> [Column] { [result(groups: groups)] }
-    func result(groups: Int) -> Column {
-        Column(type: .bigint, storage: .int64(Array(sums.prefix(groups))), validity: flags.validity(groups: groups))
+    func stateColumns(range: Range<Int>) -> [Column] { [result(range: range)] }
+    func result(range: Range<Int>) -> Column {
+        Column(type: .bigint, storage: .int64(Array(sums[range])), validity: flags.validity(range))
+    }
+    func reset() {
+        sums.removeAll(keepingCapacity: true)
+        flags.reset()
     }
     func rowStates(_ arg: Column?, count: Int) -> [Column] { [arg!.retyped(.bigint)] }
 }
@@ -137,7 +169,7 @@ final class SumDoubleState: AggregateState {
     var sums: [Double] = []
     var flags = SeenFlags()
     func grow(to groups: Int) {
-        if sums.count < groups { sums.append(contentsOf: repeatElement(0, count: groups - sums.count)) }
+        sums.pad(to: groups, with: 0)
         flags.grow(to: groups)
     }
     var stateTypes: [DataType] { [.double] }
@@ -171,9 +203,13 @@ final class SumDoubleState: AggregateState {
         try update(groups, state[0], count: n)
     }
 
-    func stateColumns(groups: Int) -> [Column] { [result(groups: groups)] }
-    func result(groups: Int) -> Column {
-        Column(type: .double, storage: .double(Array(sums.prefix(groups))), validity: flags.validity(groups: groups))
+    func stateColumns(range: Range<Int>) -> [Column] { [result(range: range)] }
+    func result(range: Range<Int>) -> Column {
+        Column(type: .double, storage: .double(Array(sums[range])), validity: flags.validity(range))
+    }
+    func reset() {
+        sums.removeAll(keepingCapacity: true)
+        flags.reset()
     }
     func rowStates(_ arg: Column?, count: Int) -> [Column] { [arg!] }
 }
@@ -183,10 +219,8 @@ final class AvgState: AggregateState {
     var sums: [Double] = []
     var counts: [Int64] = []
     func grow(to groups: Int) {
-        if sums.count < groups {
-            sums.append(contentsOf: repeatElement(0, count: groups - sums.count))
-            counts.append(contentsOf: repeatElement(0, count: groups - counts.count))
-        }
+        sums.pad(to: groups, with: 0)
+        counts.pad(to: groups, with: 0)
     }
     var stateTypes: [DataType] { [.double, .bigint] }
     var memoryBytes: Int { sums.count * 16 }
@@ -224,8 +258,13 @@ final class AvgState: AggregateState {
         }
     }
 
-    func stateColumns(groups: Int) -> [Column] {
-        [Column(type: .double, storage: .double(Array(sums.prefix(groups)))), Column(type: .bigint, storage: .int64(Array(counts.prefix(groups))))]
+    func stateColumns(range: Range<Int>) -> [Column] {
+        [Column(type: .double, storage: .double(Array(sums[range]))), Column(type: .bigint, storage: .int64(Array(counts[range])))]
+    }
+
+    func reset() {
+        sums.removeAll(keepingCapacity: true)
+        counts.removeAll(keepingCapacity: true)
     }
 
     func rowStates(_ arg: Column?, count n: Int) -> [Column] {
@@ -241,11 +280,12 @@ final class AvgState: AggregateState {
         return [Column(type: .double, storage: .double(sums)), Column(type: .bigint, storage: .int64(counts))]
     }
 
-    func result(groups: Int) -> Column {
-        var out = [Double](repeating: 0, count: groups)
-        var v = Validity(allValid: groups)
-        for g in 0..<groups {
-            if counts[g] == 0 { v.setNull(g) } else { out[g] = sums[g] / Double(counts[g]) }
+    func result(range: Range<Int>) -> Column {
+        let base = range.lowerBound
+        var out = [Double](repeating: 0, count: range.count)
+        var v = Validity(allValid: range.count)
+        for g in range {
+            if counts[g] == 0 { v.setNull(g - base) } else { out[g - base] = sums[g] / Double(counts[g]) }
         }
         return Column(type: .double, storage: .double(out), validity: v)
     }
@@ -293,7 +333,7 @@ final class MinMaxState<T: MinMaxValue>: AggregateState {
     }
 
     func grow(to groups: Int) {
-        if best.count < groups { best.append(contentsOf: repeatElement(T.zero, count: groups - best.count)) }
+        best.pad(to: groups, with: T.zero)
         flags.grow(to: groups)
     }
     var stateTypes: [DataType] { [type] }
@@ -324,29 +364,35 @@ final class MinMaxState<T: MinMaxValue>: AggregateState {
         try update(groups, state[0], count: n)
     }
 
-    func stateColumns(groups: Int) -> [Column] { [result(groups: groups)] }
-    func result(groups: Int) -> Column {
-        T.column(Array(best.prefix(groups)), type: type, validity: flags.validity(groups: groups))
+    func stateColumns(range: Range<Int>) -> [Column] { [result(range: range)] }
+    func result(range: Range<Int>) -> Column {
+        T.column(Array(best[range]), type: type, validity: flags.validity(range))
+    }
+    func reset() {
+        best.removeAll(keepingCapacity: true)
+        flags.reset()
     }
     func rowStates(_ arg: Column?, count: Int) -> [Column] { [arg!] }
 }
 
 /// `min`/`max` of strings: the best value of each group kept as a range of an
-/// append-only byte arena.
+/// append-only byte arena. A value that is beaten stays in the arena as garbage until the
+/// arena is more than twice the live values, when it is compacted (so memory tracks the
+/// live values, which the memory budget counts).
 final class MinMaxStringState: AggregateState {
     let isMin: Bool
     var starts: [Int] = []
     var lengths: [Int] = []
     var arena: [UInt8] = []
+    /// Bytes of the arena that are some group's current value.
+    var liveBytes = 0
     var flags = SeenFlags()
 
     init(isMin: Bool) { self.isMin = isMin }
 
     func grow(to groups: Int) {
-        if starts.count < groups {
-            starts.append(contentsOf: repeatElement(0, count: groups - starts.count))
-            lengths.append(contentsOf: repeatElement(0, count: groups - lengths.count))
-        }
+        starts.pad(to: groups, with: 0)
+        lengths.pad(to: groups, with: 0)
         flags.grow(to: groups)
     }
     var stateTypes: [DataType] { [.string] }
@@ -360,7 +406,8 @@ final class MinMaxStringState: AggregateState {
             for i in 0..<n where validity?.isValid(i) ?? true {
                 let g = Int(groups[i])
                 let r = s.range(i)
-                var better = flags.seen[g] == 0
+                let seen = flags.seen[g] != 0
+                var better = !seen
                 if !better {
                     let c: Int = arena.withUnsafeBufferPointer { a in
                         let m = min(r.count, lengths[g])
@@ -370,6 +417,7 @@ final class MinMaxStringState: AggregateState {
                     better = isMin ? c < 0 : c > 0
                 }
                 if better {
+                    liveBytes += r.count - (seen ? lengths[g] : 0)
                     starts[g] = arena.count
                     lengths[g] = r.count
                     arena.append(contentsOf: UnsafeBufferPointer(rebasing: p[r]))
@@ -377,21 +425,46 @@ final class MinMaxStringState: AggregateState {
                 }
             }
         }
+        if arena.count > 4096 && arena.count > 2 * liveBytes { compact() }
+    }
+
+    /// Copies the live values into a fresh arena, dropping the beaten ones.
+    private func compact() {
+        var fresh = [UInt8]()
+        fresh.reserveCapacity(liveBytes)
+        arena.withUnsafeBufferPointer { a in
+            for g in 0..<starts.count where flags.seen[g] != 0 {
+                let start = starts[g]
+                starts[g] = fresh.count
+                fresh.append(contentsOf: UnsafeBufferPointer(rebasing: a[start..<(start + lengths[g])]))
+            }
+        }
+        arena = fresh
     }
 
     func merge(_ groups: UnsafeBufferPointer<Int32>, _ state: [Column], count n: Int) throws {
         try update(groups, state[0], count: n)
     }
 
-    func stateColumns(groups: Int) -> [Column] { [result(groups: groups)] }
+    func stateColumns(range: Range<Int>) -> [Column] { [result(range: range)] }
     func rowStates(_ arg: Column?, count: Int) -> [Column] { [arg!] }
-    func result(groups: Int) -> Column {
-        var out = StringArray(reservingRows: groups, bytes: 0)
+    func result(range: Range<Int>) -> Column {
+        var bytes = 0
+        for g in range where flags.seen[g] != 0 { bytes += lengths[g] }
+        var out = StringArray(reservingRows: range.count, bytes: bytes)
         arena.withUnsafeBufferPointer { a in
-            for g in 0..<groups {
+            for g in range {
                 if flags.seen[g] == 0 { out.appendEmpty() } else { out.append(bytes: UnsafeBufferPointer(rebasing: a[starts[g]..<(starts[g] + lengths[g])])) }
             }
         }
-        return Column(type: .string, storage: .string(out), validity: flags.validity(groups: groups))
+        return Column(type: .string, storage: .string(out), validity: flags.validity(range))
+    }
+
+    func reset() {
+        starts.removeAll(keepingCapacity: true)
+        lengths.removeAll(keepingCapacity: true)
+        arena.removeAll(keepingCapacity: true)
+        liveBytes = 0
+        flags.reset()
     }
 }

@@ -2,6 +2,9 @@
 /// inner state only the first time it is seen. Runs in a single phase: the planner
 /// gathers the rows of a DISTINCT aggregate into one task (its state is the set itself,
 /// which is not merged across tasks).
+///
+/// For the same reason it never spills: an aggregation with a DISTINCT call keeps all of
+/// its groups in memory whatever its budget (``HashAggregateOperator``).
 final class DistinctAggregateState: AggregateState {
     struct Seen: Hashable {
         var group: Int32
@@ -35,9 +38,13 @@ final class DistinctAggregateState: AggregateState {
         throw InternalError("a DISTINCT aggregate has no partial state to merge")
     }
 
-    func stateColumns(groups: Int) -> [Column] { inner.stateColumns(groups: groups) }
+    func stateColumns(range: Range<Int>) -> [Column] { inner.stateColumns(range: range) }
     func rowStates(_ arg: Column?, count: Int) -> [Column] {
         preconditionFailure("a DISTINCT aggregate never passes rows through")
     }
-    func result(groups: Int) -> Column { inner.result(groups: groups) }
+    func result(range: Range<Int>) -> Column { inner.result(range: range) }
+    func reset() {
+        inner.reset()
+        seen = []
+    }
 }

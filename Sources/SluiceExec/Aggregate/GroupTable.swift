@@ -4,10 +4,60 @@ protocol GroupIndex: AnyObject {
     var groupCount: Int { get }
     /// The group id of each of the `count` rows, inserting new groups as needed.
     func groupIds(_ keys: [Column], count: Int) -> [Int32]
-    /// The distinct keys, in group-id order.
-    func keyColumns() -> [Column]
+    /// The keys of groups `range`, in group-id order; a NULL key's slot holds 0 (or the
+    /// empty string), so equal keys hash alike (``hashGroupKeys(_:count:)``).
+    func keyColumns(range: Range<Int>) -> [Column]
     /// Bytes held, for the memory budget.
     var memoryBytes: Int { get }
+}
+
+extension GroupIndex {
+    /// The distinct keys, in group-id order.
+    func keyColumns() -> [Column] { keyColumns(range: 0..<groupCount) }
+}
+
+enum GroupIndexes {
+    /// The index for keys of `types`: ``SingleGroup`` for none, ``Int64GroupTable`` for one
+    /// BIGINT-like key, else ``ColumnGroupTable``. `capacity` is the number of groups the
+    /// table starts with room for (nil: the table's own default).
+    static func make(_ types: [DataType], capacity: Int? = nil) -> GroupIndex {
+        if types.isEmpty { return SingleGroup() }
+        if types.count == 1 && types[0].physical == .int64 {
+            return capacity.map { Int64GroupTable(type: types[0], capacity: $0) } ?? Int64GroupTable(type: types[0])
+        }
+        return capacity.map { ColumnGroupTable(types: types, capacity: $0) } ?? ColumnGroupTable(types: types)
+    }
+}
+
+/// ``hashRows(_:count:)`` of key columns whose NULL rows' slots are first set to 0 (or
+/// the empty string): `hashRows` mixes the slot's value into a NULL's hash, and a kernel
+/// may leave anything there (`a + b` with `a` NULL holds `b`), so NULL keys would hash
+/// apart and split into several groups.
+func hashGroupKeys(_ keys: [Column], count n: Int) -> [UInt64] {
+    guard keys.contains(where: { $0.validity != nil }) else { return hashRows(keys, count: n) }
+    return hashRows(keys.map { $0.validity == nil ? $0 : zeroingNullSlots($0, count: n) }, count: n)
+}
+
+/// `c` with the slot of every NULL row set to 0 (or the empty string).
+func zeroingNullSlots(_ c: Column, count n: Int) -> Column {
+    guard let validity = c.validity else { return c }
+    switch c.storage {
+    case .int64(var v):
+        v.withUnsafeMutableBufferPointer { p in for i in 0..<n where validity.isNull(i) { p[i] = 0 } }
+        return Column(type: c.type, storage: .int64(v), validity: validity)
+    case .double(var v):
+        v.withUnsafeMutableBufferPointer { p in for i in 0..<n where validity.isNull(i) { p[i] = 0 } }
+        return Column(type: c.type, storage: .double(v), validity: validity)
+    case .bool(var v):
+        v.withUnsafeMutableBufferPointer { p in for i in 0..<n where validity.isNull(i) { p[i] = 0 } }
+        return Column(type: c.type, storage: .bool(v), validity: validity)
+    case .string(let s):
+        var out = StringArray(reservingRows: n, bytes: s.bytes.count)
+        for i in 0..<n {
+            if validity.isNull(i) { out.appendEmpty() } else { out.append(from: s, at: i) }
+        }
+        return Column(type: c.type, storage: .string(out), validity: validity)
+    }
 }
 
 /// The group index for one BIGINT-like key (the common `GROUP BY user_id`): an
@@ -112,14 +162,15 @@ final class Int64GroupTable: GroupIndex {
         mask = m
     }
 
-    func keyColumns() -> [Column] {
+    func keyColumns(range: Range<Int>) -> [Column] {
         var validity: Validity? = nil
-        if nullGroup >= 0 {
-            var v = Validity(allValid: keys.count)
-            v.setNull(Int(nullGroup))
+        if nullGroup >= 0 && range.contains(Int(nullGroup)) {
+            var v = Validity(allValid: range.count)
+            v.setNull(Int(nullGroup) - range.lowerBound)
             validity = v
         }
-        return [Column(type: type, storage: .int64(keys), validity: validity)]
+        let values = range.count == keys.count ? keys : Array(keys[range])
+        return [Column(type: type, storage: .int64(values), validity: validity)]
     }
 }
 
@@ -217,7 +268,7 @@ final class ColumnGroupTable: GroupIndex {
     }
 
     func groupIds(_ keys: [Column], count n: Int) -> [Int32] {
-        let h = hashRows(keys, count: n)
+        let h = hashGroupKeys(keys, count: n)
         var out = [Int32](repeating: 0, count: n)
         // Raw views of the key columns, kept alive (and unmutated) for this call.
         return withExtendedLifetime(keys) {
@@ -318,16 +369,41 @@ final class ColumnGroupTable: GroupIndex {
         }
     }
 
-    func keyColumns() -> [Column] {
-        types.enumerated().map { k, t in
+    func keyColumns(range: Range<Int>) -> [Column] {
+        let lo = range.lowerBound, n = range.count
+        return types.enumerated().map { k, t in
             let st = stores[k]
-            let validity = st.anyNull ? Validity(validFlags: st.nulls.array.map { $0 == 0 }) : nil
-            switch t.physical {
-            case .int64: return Column(type: t, storage: .int64(st.fixed.array.map { Int64(bitPattern: $0) }), validity: validity)
-            case .double: return Column(type: t, storage: .double(st.fixed.array.map { Double(bitPattern: $0) }), validity: validity)
-            case .bool: return Column(type: t, storage: .bool(st.fixed.array.map { UInt8($0) }), validity: validity)
-            case .string: return Column(type: t, storage: .string(StringArray(offsets: st.offsets.array, bytes: st.bytes.array)), validity: validity)
+            var validity: Validity? = nil
+            if st.anyNull {
+                var v = Validity(allValid: n)
+                for i in 0..<n where st.nulls.base[lo + i] != 0 { v.setNull(i) }
+                validity = v
             }
+            switch t.physical {
+            case .int64:
+                return Column(type: t, storage: .int64(Self.copy(st.fixed.base + lo, n, as: Int64.self)), validity: validity)
+            case .double:
+                return Column(type: t, storage: .double(Self.copy(st.fixed.base + lo, n, as: Double.self)), validity: validity)
+            case .bool:
+                let fixed = st.fixed.base + lo
+                return Column(type: t, storage: .bool((0..<n).map { UInt8(truncatingIfNeeded: fixed[$0]) }), validity: validity)
+            case .string:
+                let first = st.offsets.base[lo], last = st.offsets.base[lo + n]
+                let offsets = [Int32](unsafeUninitializedCapacity: n + 1) { buf, done in
+                    for i in 0...n { buf[i] = st.offsets.base[lo + i] - first }
+                    done = n + 1
+                }
+                let bytes = Array(UnsafeBufferPointer(start: st.bytes.base + Int(first), count: Int(last - first)))
+                return Column(type: t, storage: .string(StringArray(offsets: offsets, bytes: bytes)), validity: validity)
+            }
+        }
+    }
+
+    /// `n` stored 8-byte keys reinterpreted as `T` (Int64 or Double bit patterns).
+    private static func copy<T>(_ p: UnsafePointer<UInt64>, _ n: Int, as: T.Type) -> [T] {
+        [T](unsafeUninitializedCapacity: n) { buf, done in
+            if n > 0 { UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: p, byteCount: n * 8) }
+            done = n
         }
     }
 }
@@ -337,5 +413,5 @@ final class SingleGroup: GroupIndex {
     var groupCount: Int { 1 }
     var memoryBytes: Int { 0 }
     func groupIds(_ keys: [Column], count: Int) -> [Int32] { [Int32](repeating: 0, count: count) }
-    func keyColumns() -> [Column] { [] }
+    func keyColumns(range: Range<Int>) -> [Column] { [] }
 }
