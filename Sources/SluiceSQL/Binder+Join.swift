@@ -85,7 +85,21 @@ extension Binder {
                 let keyCount = names.count
                 let leftOthers = lf.count - usedLeft.count
                 let order = Array(0..<keyCount) + Array((keyCount + leftOthers)..<exprs.count) + Array(keyCount..<(keyCount + leftOthers))
-                return .project(join, order.map { exprs[$0] }, order.map { fields[$0] })
+                exprs = order.map { exprs[$0] }
+                fields = order.map { fields[$0] }
+            }
+            // Each side's own key stays reachable by its qualified name (`c.cust`), hidden
+            // from `*` and from the unqualified name.
+            for k in names.indices {
+                let li = leftKeys[k].columnsUsed.first!, ri = rightKeys[k].columnsUsed.first!
+                if type == .fullOuter {
+                    exprs.append(.column(li, lf[li].type, name: lf[li].name))
+                    fields.append(Field(name: lf[li].name, type: lf[li].type, qualifier: lf[li].qualifier, hidden: true))
+                }
+                if type.keepsRight {
+                    exprs.append(.column(n + ri, rf[ri].type, name: rf[ri].name))
+                    fields.append(Field(name: rf[ri].name, type: rf[ri].type, qualifier: rf[ri].qualifier, hidden: true))
+                }
             }
             return .project(join, exprs, fields)
         }
@@ -122,7 +136,7 @@ extension Binder {
     }
 
     static func uniqueColumn(_ name: String, in fields: [Field], side: String, at location: SourceLocation) throws -> Int {
-        let matches = fields.indices.filter { fields[$0].name.lowercased() == name.lowercased() }
+        let matches = fields.indices.filter { !fields[$0].hidden && fields[$0].name.lowercased() == name.lowercased() }
         guard matches.count == 1 else {
             if matches.isEmpty {
                 throw SQLError("UNRESOLVED_USING_COLUMN_FOR_JOIN", "USING column `\(name)` cannot be resolved on the \(side) side of the join. The \(side)-side columns: [\(fields.map { "`\($0.name)`" }.joined(separator: ", "))].", at: location)

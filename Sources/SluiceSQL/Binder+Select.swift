@@ -185,7 +185,7 @@ extension Binder {
                 var any = false
                 for (i, f) in scope.enumerated() {
                     if let qualifier, f.qualifier?.lowercased() != qualifier.lowercased() { continue }
-                    if f.name.hasPrefix("__") { continue }
+                    if f.name.hasPrefix("__") || f.hidden { continue }
                     out.append(.star(.column(i, f.type, name: f.name), f))
                     any = true
                 }

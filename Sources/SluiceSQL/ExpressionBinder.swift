@@ -185,9 +185,11 @@ final class ExpressionBinder {
         guard id.parts.count <= 2 else {
             throw SQLError("UNRESOLVED_COLUMN", "Column reference `\(id)` has too many name parts", at: id.location)
         }
-        let matches = scope.indices.filter { i in
+        let all = scope.indices.filter { i in
             scope[i].name.lowercased() == name && (qualifier == nil || scope[i].qualifier?.lowercased() == qualifier)
         }
+        let visible = all.filter { !scope[$0].hidden }
+        let matches = visible.isEmpty && qualifier != nil ? all : visible
         if matches.count == 1 {
             let i = matches[0]
             if let agg = aggregation, !agg.keys.contains(.column(i, scope[i].type, name: scope[i].name)) {
@@ -204,7 +206,7 @@ final class ExpressionBinder {
             defer { expandingAlias.remove(name) }
             return try bind(aliased)
         }
-        let candidates = scope.filter { !$0.name.hasPrefix("__") }
+        let candidates = scope.filter { !$0.name.hasPrefix("__") && !$0.hidden }
         let ranked = candidates.enumerated()
             .sorted { (editDistance($0.element.name, id.name), $0.offset) < (editDistance($1.element.name, id.name), $1.offset) }
             .prefix(5).map(\.element)

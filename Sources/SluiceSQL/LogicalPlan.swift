@@ -4,11 +4,15 @@ public struct Field: Sendable, Hashable, CustomStringConvertible {
     public var name: String
     public var type: DataType
     public var qualifier: String?
+    /// A column that only a qualified name reaches: the other side's key of a join
+    /// `USING (k)` (`t2.k`), left out of `*` and of unqualified names, as in Spark.
+    public var hidden: Bool
 
-    public init(name: String, type: DataType, qualifier: String? = nil) {
+    public init(name: String, type: DataType, qualifier: String? = nil, hidden: Bool = false) {
         self.name = name
         self.type = type
         self.qualifier = qualifier
+        self.hidden = hidden
     }
 
     public var description: String { "\(name): \(type)" }
