@@ -14,7 +14,10 @@ struct Worker: ParsableCommand {
     @Option(help: "The supervisor's process id.")
     var parent: Int32
 
+    @Option(help: ArgumentHelp("Fault injection for tests: write garbage to the result pipe after this many output frames.", visibility: .hidden))
+    var garbageAfter: Int?
+
     func run() throws {
-        Glibc.exit(WorkerMain.run(parent: parent))
+        Glibc.exit(WorkerMain.run(parent: parent, garbageAfter: garbageAfter))
     }
 }

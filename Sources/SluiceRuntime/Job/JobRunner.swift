@@ -1,3 +1,5 @@
+import Logging
+
 /// Where tasks run.
 public enum ExecutionMode: String, Sendable, CaseIterable {
     /// Worker processes spawned by the supervisor, fed over pipes.
@@ -30,6 +32,16 @@ public final class JobRunner {
     lazy var catalog = JobCatalog(settings: { [unowned self] in self.settings })
     /// The worker processes, started at the first query that needs them.
     var processes: ProcessExecutor?
+    /// Log lines on stderr (worker replacements, retries); silent with --quiet.
+    lazy var logger: Logger = {
+        var l = Logger(label: "sluice") { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = .info
+            return h
+        }
+        l.logLevel = options.quiet ? .critical : .info
+        return l
+    }()
     /// `current_timestamp()` for the whole run.
     let runStart = ScalarFunctions.runStart
 
@@ -43,7 +55,7 @@ public final class JobRunner {
         case .thread:
             return try LocalExecutor(settings: settings, threads: workers).run(plan)
         case .process:
-            if processes == nil { processes = ProcessExecutor(settings: settings, workers: workers, runStart: runStart) }
+            if processes == nil { processes = ProcessExecutor(settings: settings, workers: workers, runStart: runStart, logger: logger) }
             return try processes!.run(plan)
         }
     }

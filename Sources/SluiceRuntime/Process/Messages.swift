@@ -5,6 +5,8 @@ import Foundation
 public struct TaskMessage: Codable, Sendable {
     /// Unique per attempt; a result that names a replaced attempt is dropped.
     public var attempt: Int
+    /// The stage's number within the run (unique across statements): a worker keeps its
+    /// build sides while it stays the same.
     public var stage: Int
     public var task: Int
     public var operators: [OperatorSpec]

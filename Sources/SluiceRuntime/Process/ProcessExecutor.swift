@@ -1,4 +1,5 @@
 import Dispatch
+import Logging
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
@@ -27,9 +28,12 @@ public final class ProcessExecutor: @unchecked Sendable {
     let maxFailures: Int
     let heartbeatTimeout: Double
     let runStart: Int64
+    let logger: Logger
     var workers: [Slot] = []
     let events = EventQueue<Event>()
     var nextAttempt = 1
+    /// Stages run so far in this run: a stage's number for the workers (stage ids restart per statement).
+    var stagesStarted = 0
     /// Worker processes started, and replaced, in this run.
     public private(set) var spawned = 0
     public private(set) var replaced = 0
@@ -46,7 +50,7 @@ public final class ProcessExecutor: @unchecked Sendable {
         var generation: Int
         var attempt: Running?
         var lastHeard: Double
-        /// The stage whose build sides this process already has.
+        /// The stage (by run-unique number) whose build sides this process already has.
         var buildsForStage = -1
 
         init(process: WorkerProcess, generation: Int) {
@@ -68,7 +72,8 @@ public final class ProcessExecutor: @unchecked Sendable {
         }
     }
 
-    public init(settings: Settings, workers: Int, runStart: Int64) {
+    public init(settings: Settings, workers: Int, runStart: Int64, logger: Logger) {
+        self.logger = logger
         self.settings = settings
         workerCount = max(1, workers)
         maxFailures = max(1, settings.int("spark.task.maxFailures"))
@@ -91,7 +96,12 @@ public final class ProcessExecutor: @unchecked Sendable {
 
     private func spawnWorker() throws -> WorkerProcess {
         spawned += 1
-        let process = try WorkerProcess.spawn(arguments: ["worker", "--parent", String(getpid())])
+        var arguments = ["worker", "--parent", String(getpid())]
+        // Test-only: the first worker of the run corrupts its pipe.
+        if spawned == 1, let n = Int(settings.string("sluice.test.workerGarbageAfterFrames")), n >= 0 {
+            arguments += ["--garbage-after", String(n)]
+        }
+        let process = try WorkerProcess.spawn(arguments: arguments)
         // Our hello goes first on the command pipe, before any task can.
         try? process.writer.send(.hello, [Frame.version])
         return process
@@ -119,8 +129,9 @@ public final class ProcessExecutor: @unchecked Sendable {
     }
 
     /// Kills and reaps the process in a seat and starts a new one.
-    private func replace(_ index: Int) throws {
+    private func replace(_ index: Int, reason: String) throws {
         let slot = workers[index]
+        logger.warning("worker \(slot.process.pid) \(reason); replacing it")
         slot.process.signal(SIGKILL)
         slot.process.closePipes()
         slot.process.reap()
@@ -206,6 +217,9 @@ public final class ProcessExecutor: @unchecked Sendable {
             partitionKeys = keys
             partitions = p
         }
+        // Stage ids restart with each statement; workers live for the whole run.
+        let stageNumber = stagesStarted
+        stagesStarted += 1
         var builds: [(op: Int, chunks: [Chunk])] = []
         for (i, op) in stage.operators.enumerated() {
             if case .hashJoin(let j) = op { builds.append((i, outputs[j.buildStage]!.flatMap { $0.flatMap { $0 } })) }
@@ -221,14 +235,14 @@ public final class ProcessExecutor: @unchecked Sendable {
                 let running = Running(id: nextAttempt, task: task, partitions: partitions)
                 nextAttempt += 1
                 slot.attempt = running
-                let sendBuilds = slot.buildsForStage != stage.id
-                let message = TaskMessage(attempt: running.id, stage: stage.id, task: task, operators: stage.operators,
+                let sendBuilds = slot.buildsForStage != stageNumber
+                let message = TaskMessage(attempt: running.id, stage: stageNumber, task: task, operators: stage.operators,
                                           inputTypes: stage.inputTypes, input: describe(inputs[task]),
                                           partitionKeys: partitionKeys, partitions: partitions,
                                           buildOperators: sendBuilds ? builds.map(\.op) : [], runStart: runStart)
                 do {
                     try send(message, builds: sendBuilds ? builds : [], input: inputs[task], to: slot)
-                    slot.buildsForStage = stage.id
+                    slot.buildsForStage = stageNumber
                 } catch {
                     // A dead pipe: the reader thread reports the exit; the attempt is retried then.
                     _ = w
@@ -243,7 +257,7 @@ public final class ProcessExecutor: @unchecked Sendable {
                 let slot = workers[w]
                 guard generation == slot.generation else { continue }
                 let lost = slot.attempt
-                try replace(w)
+                try replace(w, reason: reason == "exited" ? "exited" : "failed: \(reason)")
                 if let lost {
                     try retry(lost.task, &failures, &pending, reason: "worker process \(reason)")
                 }
@@ -324,7 +338,7 @@ public final class ProcessExecutor: @unchecked Sendable {
     /// A worker that broke the protocol is killed and replaced; its attempt is retried.
     private func breakProtocol(_ w: Int, _ failures: inout [Int], _ pending: inout [Int], _ error: Error) throws {
         let lost = workers[w].attempt
-        try replace(w)
+        try replace(w, reason: "broke the protocol (\(error))")
         if let lost { try retry(lost.task, &failures, &pending, reason: "\(error)") }
     }
 
@@ -333,6 +347,7 @@ public final class ProcessExecutor: @unchecked Sendable {
         if failures[task] >= maxFailures {
             throw TaskFailedError(task: task, attempts: failures[task], reason: reason)
         }
+        logger.warning("task \(task) failed (\(reason)); attempt \(failures[task] + 1) of \(maxFailures)")
         pending.insert(task, at: 0)
     }
 
@@ -341,6 +356,7 @@ public final class ProcessExecutor: @unchecked Sendable {
     private func checkHeartbeats() throws {
         let now = monotonicSeconds()
         for slot in workers where now - slot.lastHeard > heartbeatTimeout {
+            logger.warning("worker \(slot.process.pid) sent no heartbeat for \(heartbeatTimeout) s; killing it")
             slot.process.signal(SIGKILL)
             slot.lastHeard = now
         }

@@ -10,7 +10,7 @@ import Glibc
 /// heartbeat every second. The worker exits when the supervisor is gone: at end of file on
 /// its command pipe, or at once by SIGKILL from the kernel if the supervisor dies.
 public enum WorkerMain {
-    public static func run(parent: Int32) -> Int32 {
+    public static func run(parent: Int32, garbageAfter: Int? = nil) -> Int32 {
         // The kernel kills us when the supervisor dies; if it already has, stop now.
         _ = sluice_set_parent_death_signal(SIGKILL)
         if getppid() != parent { return 0 }
@@ -24,6 +24,7 @@ public enum WorkerMain {
         }
         startHeartbeats(writer)
         var worker = Worker(writer: writer)
+        worker.garbageAfter = garbageAfter
         while true {
             do {
                 guard let (kind, payload) = try reader.next() else { return 0 }
@@ -60,6 +61,8 @@ struct Worker {
     let writer: FrameWriter
     var stage = -1
     var tables: [Int: JoinHashTable] = [:]
+    /// Test-only fault injection: after this many output frames, garbage on the pipe.
+    var garbageAfter: Int?
 
     init(writer: FrameWriter) { self.writer = writer }
 
@@ -89,6 +92,7 @@ struct Worker {
             }
         }
         let sink = FrameSink(writer: writer, keys: m.partitionKeys, partitions: m.partitions)
+        sink.garbageAfter = garbageAfter
         do {
             let head = try TaskPipeline.build(m.operators, inputTypes: m.inputTypes, sink: sink, joinTables: tables)
             switch m.input {
@@ -140,6 +144,8 @@ final class FrameSink: ChunkConsumer {
     let keys: [Int]?
     let partitions: Int
     var rows = 0
+    var garbageAfter: Int?
+    var frames = 0
 
     init(writer: FrameWriter, keys: [Int]?, partitions: Int) {
         self.writer = writer
@@ -149,6 +155,12 @@ final class FrameSink: ChunkConsumer {
 
     func consume(_ chunk: Chunk) throws -> Bool {
         if chunk.count == 0 { return true }
+        frames += 1
+        if let garbageAfter, frames > garbageAfter {
+            // What a corrupted worker would do: bytes that are no frame at all.
+            let junk = [UInt8](repeating: 0x5A, count: 64)
+            _ = try junk.withUnsafeBytes { try writer.fd.writeAll($0) }
+        }
         var plain = chunk
         plain.origin = nil
         rows += chunk.count

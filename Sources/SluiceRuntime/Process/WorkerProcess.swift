@@ -51,6 +51,10 @@ public final class WorkerProcess: @unchecked Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
+        // No stdin, and no stdout: results travel on the pipes only, and a worker must not
+        // hold the user's output pipe open. stderr stays, for a crash's last words.
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, toChild.read.rawValue, 3)
         posix_spawn_file_actions_adddup2(&actions, fromChild.write.rawValue, 4)
         let closeFrom = sluice_spawn_addclosefrom(&actions, 5)
