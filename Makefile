@@ -2,6 +2,7 @@
 #   make demo    runs the sample job on data/ (installs what is missing first)
 #   make test    swift test, then the Python end-to-end suite against the release binary
 #   make bench   the end-to-end benchmark against DuckDB, Polars and wc -l (BENCH_ROWS=... to shrink)
+#   make test-spark  every job of data/jobs/ through sluice and through Spark (pyspark, local mode)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -16,16 +17,19 @@ DEMO_JOB    ?= data/jobs/weekly_revenue.sql
 PYTEST_ARGS ?=
 BENCH_ROWS  ?= 10000000
 BENCH_REPS  ?= 5
-BENCH_PEERS ?= sluice,duckdb,polars,wc
+BENCH_PEERS ?= sluice-process-w1,sluice-process-w2,sluice-thread-w1,sluice-thread-w2,duckdb,duckdb-t2,polars,polars-default,multiprocessing,wc
 BENCH_DIR   ?= bench-data
 
-.PHONY: deps deps-bench build release test demo bench sample clean
+.PHONY: deps deps-bench deps-spark build release test test-spark demo bench sample clean
 
 deps:
 	@bash scripts/deps.sh
 
 deps-bench:
 	@bash scripts/deps.sh --bench
+
+deps-spark:
+	@bash scripts/deps.sh --spark
 
 build:
 	$(SWIFT) build $(SWIFT_FLAGS)
@@ -43,6 +47,12 @@ test: deps
 	if [ "$$rc" -eq 5 ]; then echo "error: make test: pytest collected no tests in tests/ (exit 5)" >&2; exit 1; fi; \
 	if [ "$$rc" -ne 0 ]; then echo "error: make test: the Python end-to-end tests failed (pytest exit $$rc)" >&2; fi; \
 	exit "$$rc"
+
+# Not part of `make test`: pyspark is large and Spark needs a Java 17 or 21 runtime
+# ($$JAVA_HOME, or the first found under /usr/lib/jvm).
+test-spark: deps-spark release
+	@echo "==> pytest tests/spark (SLUICE_BIN=$(SLUICE_BIN))"
+	@SLUICE_BIN="$(SLUICE_BIN)" $(PYTHON) -m pytest -q -rfE tests/spark $(PYTEST_ARGS)
 
 demo: deps release
 	@echo "==> sluice run $(DEMO_JOB)"

@@ -2,16 +2,20 @@
 # Installs what building and testing sluice need, and only what is missing:
 #   - libzstd-dev (the CZstd system library target) and pkg-config, through apt-get;
 #   - the Python packages of the test suite (duckdb, pytest), through pip;
-#   - with --bench, also those of the end-to-end benchmark (numpy, polars).
+#   - with --bench, also those of the end-to-end benchmark (numpy, polars);
+#   - with --spark, also pyspark, for the Spark conformance tests (make test-spark; Spark
+#     itself needs a Java 17 or 21 runtime, which this script does not install).
 # Safe to run again: when everything is present it only checks and returns.
 set -euo pipefail
 
 bench=0
+spark=0
 for arg in "$@"; do
     case "$arg" in
         --bench) bench=1 ;;
-        -h|--help) echo "usage: scripts/deps.sh [--bench]"; exit 0 ;;
-        *) echo "error: unknown argument '$arg'; usage: scripts/deps.sh [--bench]" >&2; exit 64 ;;
+        --spark) spark=1 ;;
+        -h|--help) echo "usage: scripts/deps.sh [--bench] [--spark]"; exit 0 ;;
+        *) echo "error: unknown argument '$arg'; usage: scripts/deps.sh [--bench] [--spark]" >&2; exit 64 ;;
     esac
 done
 
@@ -57,6 +61,9 @@ declare -A requirement=([duckdb]="duckdb>=1.1" [pytest]="pytest>=7")
 if [ "$bench" -eq 1 ]; then
     requirement[numpy]="numpy>=1.24"
     requirement[polars]="polars>=1.0"
+fi
+if [ "$spark" -eq 1 ]; then
+    requirement[pyspark]="pyspark>=3.5"
 fi
 
 missing=()

@@ -36,6 +36,19 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "engine: runs the sluice binary (deselect with -m 'not engine')")
 
 
+SPARK_TESTS = Path(__file__).resolve().parent / "spark"
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """tests/spark (Spark conformance: pyspark and a JVM) runs only when named on the
+    command line, as ``make test-spark`` does; ``pytest tests/`` leaves it out."""
+    if collection_path.resolve() != SPARK_TESTS:
+        return None
+    base = config.invocation_params.dir
+    named = [(base / arg.split("::")[0]).resolve() for arg in config.args]
+    return not any(p == SPARK_TESTS or SPARK_TESTS in p.parents for p in named)
+
+
 # --- running the binary ----------------------------------------------------------------------
 
 
@@ -140,6 +153,18 @@ def result_from_json_rows(rows: list[JsonRow]) -> Result:
 
 
 # --- DuckDB values as sluice prints them ---------------------------------------------------------
+
+
+def split_by_columns(rows) -> list[Result]:
+    """Consecutive rows with the same column names form one query's result (the jobs'
+    queries have different columns and none is empty)."""
+    groups: list[list] = []
+    for row in rows:
+        if groups and [k for k, _ in groups[-1][0]] == [k for k, _ in row]:
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+    return [result_from_json_rows(g) for g in groups]
 
 
 def format_timestamp(t: dt.datetime) -> str:

@@ -202,19 +202,36 @@ class Table:
         return {"dt": "DATE", "region": "VARCHAR"}
 
 
+@dataclass(frozen=True)
+class DerivedView:
+    """A view defined AS SELECT over the tables (or over another such view):
+    ``CREATE TEMPORARY VIEW name AS sql`` in sluice, ``CREATE VIEW name AS duck`` in DuckDB."""
+
+    name: str
+    sql: str
+    duck: str | None = None
+
+    def sluice_ddl(self) -> str:
+        return f"CREATE TEMPORARY VIEW {self.name} AS {self.sql}"
+
+    def duckdb_ddl(self) -> str:
+        return f"CREATE VIEW {self.name} AS {self.duck or self.sql}"
+
+
 @dataclass
 class DataSet:
     root: Path
     tables: list[Table]
+    views: list[DerivedView] = field(default_factory=list)
 
     def table(self, name: str) -> Table:
         return next(t for t in self.tables if t.name == name)
 
     def sluice_ddl(self) -> list[str]:
-        return [t.sluice_ddl() for t in self.tables]
+        return [t.sluice_ddl() for t in self.tables] + [v.sluice_ddl() for v in self.views]
 
     def duckdb_ddl(self) -> list[str]:
-        return [t.duckdb_ddl() for t in self.tables]
+        return [t.duckdb_ddl() for t in self.tables] + [v.duckdb_ddl() for v in self.views]
 
 
 # --- the tables ----------------------------------------------------------------------------
@@ -421,6 +438,86 @@ def sales(rng: random.Random, name: str = "sales", infer: bool = False) -> Table
     return t
 
 
+# --- tables for joins, unions and subqueries -------------------------------------------------
+# They draw from their own generator (seed + 2), so the tables above keep their rows.
+
+
+def orders(rng: random.Random) -> Table:
+    """The fact table of the join queries. ``cust`` (INT) runs over 1..30, of which
+    customers lacks 3, 11 and 25..30, and is NULL in some rows; (code, k2) is the
+    two-column key of codes, whose 'e' and 'f' are missing there; both keys repeat."""
+    t = Table("orders", [("id", "BIGINT"), ("cust", "INT"), ("code", "STRING"), ("k2", "INT"),
+                         ("qty", "INT"), ("amount", "DOUBLE"), ("odate", "DATE")])
+    for k in range(1, 151):
+        t.rows.append([
+            k,
+            maybe(rng, 0.08, rng.randint(1, 30)),
+            maybe(rng, 0.08, rng.choice("abcdef")),
+            maybe(rng, 0.08, rng.randint(0, 2)),
+            maybe(rng, 0.05, rng.randint(1, 9)),
+            maybe(rng, 0.05, round(rng.uniform(1, 500), 2)),
+            dt.date(2024, 1, 1) + dt.timedelta(days=rng.randint(0, 59)),
+        ])
+    return t
+
+
+def customers(rng: random.Random) -> Table:
+    """The dimension of orders, keyed by ``cust`` (BIGINT, while orders.cust is INT): 7 is
+    there twice, 3 and 11 are missing, 40 and 41 have no orders, and two rows have a NULL
+    key."""
+    t = Table("customers", [("cust", "BIGINT"), ("cname", "STRING"), ("tier", "STRING"), ("city", "STRING")])
+    names = ["Ada", "Bo", "Chloé", "Dmitri", "Eve", "Fu 中", "Gus", "Hana", "Ian, Jr.", "Jo"]
+    keys = [c for c in range(1, 25) if c not in (3, 11)] + [7, 40, 41, None, None]
+    for n, c in enumerate(keys):
+        t.rows.append([c, f"{names[n % len(names)]} {n}", maybe(rng, 0.1, rng.choice(["gold", "silver", "bronze"])),
+                       maybe(rng, 0.1, rng.choice(["Oslo", "Lyon", "Kyoto", "Quito"]))])
+    return t
+
+
+def codes(rng: random.Random) -> Table:
+    """A dimension with a two-column key (code, k2): a duplicated key (c, 0), keys the
+    fact table lacks (x, y), NULLs in either key column, and no row for 'e' or 'f'."""
+    t = Table("codes", [("code", "STRING"), ("k2", "INT"), ("label", "STRING"), ("weight", "DOUBLE"),
+                        ("region", "STRING")])
+    keys = [("a", 0), ("a", 1), ("a", 2), ("b", 0), ("b", 1), ("c", 0), ("c", 0), ("c", 1), ("d", 2),
+            ("x", 0), ("x", 1), ("y", 2), (None, 0), ("a", None), (None, None), ("b", None)]
+    for n, (code, k2) in enumerate(keys):
+        t.rows.append([code, k2, f"L{n}", round(rng.uniform(0.5, 3), 2), rng.choice(["north", "south", None])])
+    return t
+
+
+def tags(rng: random.Random) -> Table:
+    """Many tags per item and many orders per customer: orders JOIN tags ON cust = item is
+    many-to-many."""
+    t = Table("tags", [("item", "INT"), ("tag", "STRING")])
+    pool = ["new", "sale", "vip", "gift", "bulk"]
+    for item in list(range(1, 13)) + [35, None]:
+        for tag in rng.sample(pool, rng.randint(1, 4)):
+            t.rows.append([item, tag])
+    t.rows.append([5, "sale"])  # a repeated (item, tag) pair
+    return t
+
+
+def links(rng: random.Random) -> Table:
+    """Edges with repeated ends, for self-joins (a.dst = b.src is many-to-many)."""
+    t = Table("links", [("src", "INT"), ("dst", "INT"), ("w", "DOUBLE")])
+    for _ in range(40):
+        t.rows.append([maybe(rng, 0.05, rng.randint(1, 8)), maybe(rng, 0.05, rng.randint(1, 8)),
+                       round(rng.uniform(0, 10), 1)])
+    return t
+
+
+VIEWS = [
+    # Aggregated, joined and stacked views, and a view over a view.
+    DerivedView("cust_totals", "SELECT cust, count(*) AS n, sum(amount) AS total, max(odate) AS last_day "
+                               "FROM orders GROUP BY cust"),
+    DerivedView("order_details", "SELECT o.id, o.cust, c.cname, c.tier, o.amount, o.qty "
+                                 "FROM orders o LEFT JOIN customers c ON o.cust = c.cust"),
+    DerivedView("gold_details", "SELECT id, cname, amount FROM order_details WHERE tier = 'gold'"),
+    DerivedView("all_codes", "SELECT code FROM orders UNION SELECT code FROM codes"),
+]
+
+
 def generate(root: Path | str, seed: int = SEED) -> DataSet:
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
@@ -428,9 +525,11 @@ def generate(root: Path | str, seed: int = SEED) -> DataSet:
     tables = [nums(rng), strs(rng), texts(rng), notes(rng), escaped(rng), times(rng),
               flags(rng), specials(rng), inferred(rng), sales(rng)]
     tables.append(sales(random.Random(seed + 1), name="sales_inf", infer=True))
+    rel = random.Random(seed + 2)
+    tables += [orders(rel), customers(rel), codes(rel), tags(rel), links(rel)]
     for t in tables:
         t.write(root)
-    return DataSet(root, tables)
+    return DataSet(root, tables, list(VIEWS))
 
 
 if __name__ == "__main__":

@@ -5,8 +5,14 @@ the results must agree (see conftest.compare_results for what "agree" means).
 Each query is its own test case, ``test_query[<id>]``. To keep the run short the whole
 corpus is first run as one sluice job (one process for every SELECT, each preceded by a
 marker row); a case takes its rows from there and runs its query alone only when the
-batch failed or its rows differ, so that the report is about that query.
+batch failed at it or its rows differ, so that the report is about that query. A query
+that stops the batch job with an error is set aside and the batch goes on with the
+queries after it, so one failure does not cost the rest of the corpus its batch run.
 SLUICE_DIFF_MODE=single runs every query alone; =batch uses the batch only.
+
+``test_batch_modes[<mode>-w<N>]`` runs the whole batch again with ``--mode process|thread``
+and ``--workers 1|2|4``: every query must agree in every mode (the modes differ only in how
+tasks and chunks travel, never in the rows).
 
 The DuckDB side alone: ``pytest -m "not engine" tests/test_differential.py``.
 """
@@ -137,27 +143,86 @@ def job_text(ddl: list[str], statements: list[str]) -> str:
 
 @dataclass
 class Batch:
-    run: Completed | None = None
+    runs: list[Completed] = field(default_factory=list)
     results: dict[str, Result] = field(default_factory=dict)
-    problem: str | None = None
+    # Queries at which a run of the batch job stopped: id -> what happened.
+    failed: dict[str, str] = field(default_factory=dict)
+    problem: str | None = None  # the batch as a whole is unusable
 
     @property
     def ok(self) -> bool:
         return self.problem is None
 
 
-def split_batch_output(stdout: str) -> dict[str, Result]:
+def split_batch_output(stdout: str) -> tuple[dict[str, Result], list[str]]:
+    """The rows of each query, by the marker before them, and the markers in the order
+    they came."""
     sections: dict[str, list] = {}
+    order: list[str] = []
     current = None
     for row in parse_json_lines(stdout):
         if len(row) == 1 and row[0][0] == MARKER:
             current = row[0][1]
             sections[current] = []
+            order.append(current)
         elif current is None:
             raise OutputError(f"a row before the first marker: {row!r}")
         else:
             sections[current].append(row)
-    return {k: result_from_json_rows(v) for k, v in sections.items()}
+    return {k: result_from_json_rows(v) for k, v in sections.items()}, order
+
+
+def run_batch(test_data, jobs_dir, name: str, args: list[str] = ()) -> Batch:
+    """Runs the corpus as one job (``sluice run JOB --format json ARGS``). When the job
+    stops at a query, that query is recorded as failed and a new job runs the queries after
+    it, until every query has run once."""
+    batch = Batch()
+    pending = list(ALL)
+    while pending:
+        statements = []
+        for q in pending:
+            statements.append(f"SELECT '{q.id}' AS {MARKER}")
+            statements.append(q.sql)
+        job = jobs_dir / f"{name}-{len(batch.runs)}.sql"
+        job.write_text(job_text(test_data.sluice_ddl(), statements), encoding="utf-8")
+        run = run_sluice(["run", job, "--format", "json", *args], cwd=test_data.root, timeout=900)
+        batch.runs.append(run)
+        try:
+            results, seen = split_batch_output(run.stdout)
+        except OutputError as e:
+            batch.problem = f"the batch output is not JSON Lines with markers: {e}\n{run.describe()}"
+            return batch
+        if run.code == 0:
+            batch.results.update(results)
+            missing = [q.id for q in pending if q.id not in results]
+            if missing:
+                batch.problem = (f"the batch output lacks the markers of {len(missing)} queries, first {missing[:5]}\n"
+                                 f"{run.describe()}")
+            return batch
+        if not seen:
+            batch.problem = f"the batch job failed before its first query:\n{run.describe()}"
+            return batch
+        # The last marker printed is the query that stopped the job; those before it ran.
+        stopped = seen[-1]
+        for qid in seen[:-1]:
+            batch.results[qid] = results[qid]
+        errors = [line for line in run.stderr.splitlines() if line.startswith("error:")]
+        batch.failed[stopped] = f"exit status {run.code}: " + ("\n".join(errors) or run.stderr.strip()[-2000:])
+        ids = [q.id for q in pending]
+        pending = pending[ids.index(stopped) + 1:]
+    return batch
+
+
+def batch_differences(batch: Batch, expected_results) -> list[str]:
+    """One line per query that failed in the batch or whose rows differ."""
+    lines = [f"{qid}: {what}" for qid, what in batch.failed.items()]
+    for q in ALL:
+        if q.id in batch.results:
+            problems = compare_results(expected_results(q), batch.results[q.id],
+                                       order=q.order, names=q.names, count_only=q.count_only)
+            if problems:
+                lines.append(f"{q.id}: " + "; ".join(problems[:3]))
+    return lines
 
 
 @pytest.fixture(scope="session")
@@ -166,26 +231,7 @@ def sluice_batch(request, test_data, jobs_dir) -> Batch | None:
     selected = sum(1 for item in request.session.items if item.name.startswith("test_query["))
     if MODE == "single" or (MODE == "auto" and selected < BATCH_MIN_CASES):
         return None
-    statements = []
-    for q in ALL:
-        statements.append(f"SELECT '{q.id}' AS {MARKER}")
-        statements.append(q.sql)
-    job = jobs_dir / "corpus.sql"
-    job.write_text(job_text(test_data.sluice_ddl(), statements), encoding="utf-8")
-    run = run_sluice(["run", job, "--format", "json"], cwd=test_data.root, timeout=900)
-    batch = Batch(run)
-    if run.code != 0:
-        batch.problem = f"the batch job failed:\n{run.describe()}"
-        return batch
-    try:
-        batch.results = split_batch_output(run.stdout)
-    except OutputError as e:
-        batch.problem = f"the batch output is not JSON Lines with markers: {e}"
-        return batch
-    missing = [q.id for q in ALL if q.id not in batch.results]
-    if missing:
-        batch.problem = f"the batch output lacks the markers of {len(missing)} queries, first {missing[:5]}"
-    return batch
+    return run_batch(test_data, jobs_dir, "corpus")
 
 
 @pytest.mark.engine
@@ -194,10 +240,33 @@ def test_batch_job(sluice_bin, sluice_batch, expected_results):
     if sluice_batch is None:
         pytest.skip(f"SLUICE_DIFF_MODE={MODE} or fewer than {BATCH_MIN_CASES} cases selected: no batch run")
     assert sluice_batch.ok, sluice_batch.problem
-    differing = [q.id for q in ALL
-                 if compare_results(expected_results(q), sluice_batch.results[q.id],
-                                    order=q.order, names=q.names, count_only=q.count_only)]
-    assert not differing, f"{len(differing)} queries differ in the batch: {', '.join(differing)}"
+    differing = batch_differences(sluice_batch, expected_results)
+    assert not differing, f"{len(differing)} queries fail or differ in the batch:\n" + "\n".join(differing)
+
+
+# (mode, workers, spark.sql.files.maxPartitionBytes or None). The test tables are small
+# files of one split each; the runs with 1 KB splits give every scan several tasks, so
+# that two workers share a stage's tasks and its join build sides.
+EXECUTION_MODES = [(mode, workers, None) for mode in ("process", "thread") for workers in (1, 2, 4)] + \
+                  [("process", 2, 1024), ("thread", 2, 1024)]
+
+
+def mode_id(mode: str, workers: int, split: int | None) -> str:
+    return f"{mode}-w{workers}" + (f"-split{split}" if split else "")
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("mode,workers,split", EXECUTION_MODES, ids=[mode_id(*m) for m in EXECUTION_MODES])
+def test_batch_modes(mode: str, workers: int, split: int | None, sluice_bin, test_data, jobs_dir, expected_results):
+    """The whole corpus in one process per mode and worker count: every query agrees."""
+    args = ["--mode", mode, "--workers", str(workers)]
+    if split:
+        args += ["--set", f"spark.sql.files.maxPartitionBytes={split}"]
+    batch = run_batch(test_data, jobs_dir, f"corpus-{mode_id(mode, workers, split)}", args)
+    assert batch.ok, batch.problem
+    differing = batch_differences(batch, expected_results)
+    assert not differing, (f"{len(differing)} queries fail or differ with {' '.join(args)}:\n"
+                           + "\n".join(differing))
 
 
 def run_alone(query: Query, test_data, jobs_dir) -> tuple[Completed, Result | None, str | None]:
@@ -228,14 +297,15 @@ def test_query(query: Query, sluice_bin, test_data, jobs_dir, expected_results, 
     expected = expected_results(query)
     compare = dict(order=query.order, names=query.names, count_only=query.count_only)
     batch_problems = None
-    if sluice_batch is not None and sluice_batch.ok:
+    if sluice_batch is not None and sluice_batch.ok and query.id in sluice_batch.results:
         batch_problems = compare_results(expected, sluice_batch.results[query.id], **compare)
         if not batch_problems:
             return
         if MODE == "batch":
             pytest.fail(report(query, batch_problems, note=" (in the batch job)"), pytrace=False)
     elif sluice_batch is not None and MODE == "batch":
-        pytest.fail(sluice_batch.problem, pytrace=False)
+        pytest.fail(sluice_batch.problem or report(query, [sluice_batch.failed[query.id]], note=" (in the batch job)"),
+                    pytrace=False)
 
     run, actual, failure = run_alone(query, test_data, jobs_dir)
     if failure:
@@ -243,6 +313,8 @@ def test_query(query: Query, sluice_bin, test_data, jobs_dir, expected_results, 
     problems = compare_results(expected, actual, **compare)
     if problems:
         pytest.fail(report(query, problems, run), pytrace=False)
+    if sluice_batch is not None and query.id in sluice_batch.failed:
+        batch_problems = [sluice_batch.failed[query.id]]
     if batch_problems:
         pytest.fail(report(query, batch_problems,
                            note=" only when run in the batch job (alone it agrees): state leaks between statements"),

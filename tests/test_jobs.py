@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import (EX_OK, REPO, Result, compare_results, duck_connect, duck_result, parse_json_lines,
-                      result_from_json_rows, run_sluice)
+from conftest import (EX_OK, REPO, Result, compare_results, duck_connect, duck_result, parse_json_lines, split_by_columns,
+                      run_sluice)
 
 JOBS = REPO / "data" / "jobs"
 
@@ -59,6 +59,37 @@ EXPECTED = {
             FROM events GROUP BY dt ORDER BY dt""", [0]),
         ("SELECT code, name, region FROM countries WHERE name LIKE '%,%' ORDER BY code", [0]),
     ],
+    "daily_revenue_by_region.sql": [
+        ("""SELECT e.dt, coalesce(c.region, 'unknown') AS region, e.event_type, count(*) AS events,
+                   count(DISTINCT e.user_id) AS users, spark_round(sum(e.amount), 2) AS revenue
+            FROM events e LEFT JOIN countries c ON e.country = c.code
+            WHERE e.event_type IN ('purchase', 'refund')
+            GROUP BY e.dt, coalesce(c.region, 'unknown'), e.event_type
+            ORDER BY 1, 2, 3""", [0, 1, 2]),
+        ("""SELECT coalesce(e.country, '(none)') AS country, count(*) AS unmatched_events,
+                   spark_round(sum(e.amount), 2) AS unmatched_amount
+            FROM events e WHERE NOT EXISTS (SELECT 1 FROM countries c WHERE e.country = c.code)
+            GROUP BY 1 ORDER BY 1""", [0]),
+    ],
+    "purchases_and_refunds.sql": [
+        ("""WITH sales AS (
+                SELECT coalesce(country, '??') AS country, event_type, amount, user_id FROM events
+                WHERE event_type IN ('purchase', 'refund') AND amount IS NOT NULL),
+            purchases AS (SELECT country, count(*) AS n, count(DISTINCT user_id) AS buyers, sum(amount) AS total
+                          FROM sales WHERE event_type = 'purchase' GROUP BY country),
+            refunds AS (SELECT country, count(*) AS n, sum(amount) AS total
+                        FROM sales WHERE event_type = 'refund' GROUP BY country)
+            SELECT coalesce(p.country, r.country) AS country, coalesce(p.n, 0) AS purchases,
+                   coalesce(p.buyers, 0) AS buyers, coalesce(r.n, 0) AS refunds,
+                   spark_round(coalesce(p.total, 0) + coalesce(r.total, 0), 2) AS net
+            FROM purchases p FULL OUTER JOIN refunds r ON p.country = r.country
+            ORDER BY net DESC, country""", [0]),
+        ("""SELECT 'device' AS dimension, coalesce(device, 'unknown') AS value, count(*) AS events
+            FROM events GROUP BY 2
+            UNION ALL SELECT 'event_type', event_type, count(*) FROM events GROUP BY event_type
+            UNION ALL SELECT 'day', CAST(dt AS VARCHAR), count(*) FROM events GROUP BY dt
+            ORDER BY 1, 2""", [0, 1]),
+    ],
 }
 
 
@@ -77,18 +108,6 @@ def sample_duck():
 def test_duckdb_side_of_job(sample_duck, job):
     for sql, _ in EXPECTED[job]:
         assert duck_result(sample_duck, sql).rows, f"{job}: the DuckDB query returns no rows"
-
-
-def split_by_columns(rows) -> list[Result]:
-    """Consecutive rows with the same column names form one SELECT's result (the jobs'
-    SELECTs have different columns and none is empty)."""
-    groups: list[list] = []
-    for row in rows:
-        if groups and [k for k, _ in groups[-1][0]] == [k for k, _ in row]:
-            groups[-1].append(row)
-        else:
-            groups.append([row])
-    return [result_from_json_rows(g) for g in groups]
 
 
 @pytest.mark.engine

@@ -13,7 +13,16 @@ as failed in its row; the other rows still run.
 Columns: median wall seconds over --reps runs (after --warmup untimed runs), input MB/s
 at that median, the time relative to DuckDB with one thread, throughput as a percentage
 of `wc -l` on the same file (how close to reading the file at all), and for sluice rows
-whether one more run, its output kept, returned as many rows as DuckDB does.
+and the multiprocessing peer whether one more run, its output kept, returned as many rows
+as DuckDB does.
+
+A second table gives, per workload, ratios of median times (below 1: sluice is faster):
+sluice's process mode over its thread mode with 2 workers, sluice with 2 workers (process
+mode, the default) over DuckDB with 2 threads, over Polars with its default threads, and
+over the multiprocessing peer (mp_peer.py: a Pool of 2 processes over the csv module).
+
+The join workload reads <data>/countries.csv (code, name, region) beside the clickstream,
+which gen_clickstream.py writes; it describes most countries of the clickstream, not all.
 """
 
 from __future__ import annotations
@@ -50,12 +59,19 @@ WORKLOADS = [
              "FROM clicks WHERE amount > 0 GROUP BY country, event_type"),
     Workload("groupby_user", "SELECT user_id, count(*), sum(amount) FROM clicks GROUP BY user_id"),
     Workload("top_n", "SELECT * FROM clicks ORDER BY amount DESC LIMIT 100"),
+    Workload("join_region",
+             "SELECT c.region, k.event_type, count(*), sum(k.amount) "
+             "FROM clicks k JOIN countries c ON k.country = c.code GROUP BY c.region, k.event_type"),
 ]
+
+
+COUNTRIES_SCHEMA = "code STRING, name STRING, region STRING"
 
 
 @dataclass
 class Context:
     csv: Path
+    countries: Path  # the join workload's dimension
     work: Path  # where job files go
     sluice: Path
     timeout: float
@@ -79,40 +95,54 @@ def sluice_peer(workers: int, mode: str | None = None) -> Callable[[Workload, Co
         job = ctx.work / f"{w.name}.sql"
         job.write_text(
             "CREATE TEMPORARY VIEW clicks USING csv OPTIONS "
-            f"(path '{ctx.csv}', header 'true', escape '\"', schema '{SCHEMA}');\n{w.sql};\n")
+            f"(path '{ctx.csv}', header 'true', escape '\"', schema '{SCHEMA}');\n"
+            "CREATE TEMPORARY VIEW countries USING csv OPTIONS "
+            f"(path '{ctx.countries}', header 'true', escape '\"', schema '{COUNTRIES_SCHEMA}');\n{w.sql};\n")
         argv = [str(ctx.sluice), "run", str(job), "--format", "csv", "--workers", str(workers)]
         if mode:
-            argv += ["--set", f"sluice.mode={mode}"]
+            argv += ["--mode", mode]
         return argv
     return command
 
 
 DUCKDB_SCRIPT = """
 import sys, duckdb
-csv, sql, threads = sys.argv[1:4]
+csv, countries, sql, threads = sys.argv[1:5]
 con = duckdb.connect()
 con.execute(f"SET threads = {int(threads)}")
 con.execute(f"CREATE VIEW clicks AS SELECT * FROM read_csv('{csv}')")
+con.execute(f"CREATE VIEW countries AS SELECT * FROM read_csv('{countries}')")
 con.execute(f"COPY ({sql}) TO '/dev/null' (FORMAT csv, HEADER)")
 """
 
 
 def duckdb_peer(threads: int) -> Callable[[Workload, Context], list[str]]:
     def command(w: Workload, ctx: Context) -> list[str]:
-        return [sys.executable, "-c", DUCKDB_SCRIPT, str(ctx.csv), w.sql, str(threads)]
+        return [sys.executable, "-c", DUCKDB_SCRIPT, str(ctx.csv), str(ctx.countries), w.sql, str(threads)]
     return command
 
 
 POLARS_SCRIPT = """
 import sys, polars as pl
-csv, sql = sys.argv[1:3]
+csv, countries, sql = sys.argv[1:4]
 clicks = pl.scan_csv(csv, try_parse_dates=True)
-pl.SQLContext(clicks=clicks).execute(sql).collect().write_csv("/dev/null")
+dims = pl.scan_csv(countries)
+pl.SQLContext(clicks=clicks, countries=dims).execute(sql).collect().write_csv("/dev/null")
 """
 
 
 def polars_peer(w: Workload, ctx: Context) -> list[str]:
-    return [sys.executable, "-c", POLARS_SCRIPT, str(ctx.csv), w.sql]
+    return [sys.executable, "-c", POLARS_SCRIPT, str(ctx.csv), str(ctx.countries), w.sql]
+
+
+MP_PEER = Path(__file__).resolve().parent / "mp_peer.py"
+
+
+def multiprocessing_peer(processes: int) -> Callable[[Workload, Context], list[str]]:
+    def command(w: Workload, ctx: Context) -> list[str]:
+        return [sys.executable, str(MP_PEER), w.name, str(ctx.csv), str(ctx.countries),
+                "--processes", str(processes)]
+    return command
 
 
 def wc_peer(w: Workload, ctx: Context) -> list[str]:
@@ -122,17 +152,31 @@ def wc_peer(w: Workload, ctx: Context) -> list[str]:
 # Every peer the runner knows; --peers picks some by name. Add a row to compare another
 # engine, or another sluice mode, on the same workloads.
 PEERS = [
-    Peer("sluice", sluice_peer(workers=1), note="--workers 1"),
-    Peer("sluice-w2", sluice_peer(workers=2), note="--workers 2, process mode"),
-    Peer("sluice-thread-w2", sluice_peer(workers=2, mode="thread"), note="--workers 2, thread mode"),
+    Peer("sluice", sluice_peer(workers=1), note="--workers 1, the default mode"),
+    Peer("sluice-process-w1", sluice_peer(workers=1, mode="process"), note="--mode process --workers 1"),
+    Peer("sluice-process-w2", sluice_peer(workers=2, mode="process"), note="--mode process --workers 2"),
+    Peer("sluice-thread-w1", sluice_peer(workers=1, mode="thread"), note="--mode thread --workers 1"),
+    Peer("sluice-thread-w2", sluice_peer(workers=2, mode="thread"), note="--mode thread --workers 2"),
     Peer("duckdb", duckdb_peer(threads=1), note="SET threads=1"),
     Peer("duckdb-t2", duckdb_peer(threads=2), note="SET threads=2"),
     Peer("polars", polars_peer, env={"POLARS_MAX_THREADS": "1"}, note="POLARS_MAX_THREADS=1"),
-    Peer("polars-t2", polars_peer, env={"POLARS_MAX_THREADS": "2"}, note="POLARS_MAX_THREADS=2"),
+    Peer("polars-default", polars_peer, note="Polars' default thread pool (one thread per core)"),
+    Peer("multiprocessing", multiprocessing_peer(processes=2),
+         note="mp_peer.py: multiprocessing.Pool(2) over the csv module, byte ranges merged by the parent"),
     Peer("wc", wc_peer, note="wc -l (reading the file, the floor)"),
 ]
-DEFAULT_PEERS = "sluice,duckdb,polars,wc"
+DEFAULT_PEERS = ("sluice-process-w1,sluice-process-w2,sluice-thread-w1,sluice-thread-w2,duckdb,duckdb-t2,"
+                 "polars,polars-default,multiprocessing,wc")
 REFERENCE, FLOOR = "duckdb", "wc"
+# Peers whose output is checked against DuckDB's row count.
+CHECKED = ("sluice", "multiprocessing")
+# The ratio table: (column, numerator peer, denominator peer); time over time.
+RATIOS = [
+    ("process / thread, 2 workers", "sluice-process-w2", "sluice-thread-w2"),
+    ("sluice-w2 / DuckDB-t2", "sluice-process-w2", "duckdb-t2"),
+    ("sluice-w2 / Polars (default threads)", "sluice-process-w2", "polars-default"),
+    ("sluice-w2 / multiprocessing (2)", "sluice-process-w2", "multiprocessing"),
+]
 
 
 # --- running ------------------------------------------------------------------------------------
@@ -193,13 +237,14 @@ def expected_rows(w: Workload, ctx: Context, cache: dict) -> int:
 
         con = duckdb.connect()
         con.execute(f"CREATE VIEW clicks AS SELECT * FROM read_csv('{ctx.csv}')")
+        con.execute(f"CREATE VIEW countries AS SELECT * FROM read_csv('{ctx.countries}')")
         cache[w.name] = con.execute(f"SELECT count(*) FROM ({w.sql})").fetchall()[0][0]
     return cache[w.name]
 
 
 def check_output(peer: Peer, w: Workload, ctx: Context, cache: dict) -> str:
-    """A fast wrong answer is no result: one more run of a sluice peer with its CSV output
-    kept, whose row count must be DuckDB's."""
+    """A fast wrong answer is no result: one more run of a checked peer (sluice, the
+    multiprocessing job) with its CSV output kept, whose row count must be DuckDB's."""
     argv = peer.command(w, ctx)
     p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, env={**os.environ, **peer.env},
                        timeout=ctx.timeout)
@@ -227,6 +272,29 @@ def table(outcomes: list[Outcome], size: int) -> str:
         pct = f"{100 * floor.median / o.median:.0f}%" if floor and floor.median else "n/a"
         lines.append(f"| {o.workload} | {o.peer} | {o.median:.3f} | {size / 1e6 / o.median:,.0f} | {ratio} | {pct} "
                      f"| {o.check} |")
+    return "\n".join(lines)
+
+
+def ratios(outcomes: list[Outcome]) -> dict[str, dict[str, float | None]]:
+    """workload -> ratio column -> median time of the numerator over the denominator's
+    (None when either is missing or failed)."""
+    by = {(o.workload, o.peer): o for o in outcomes}
+    out: dict[str, dict[str, float | None]] = {}
+    for workload in dict.fromkeys(o.workload for o in outcomes):
+        row = {}
+        for column, num, den in RATIOS:
+            a, b = by.get((workload, num)), by.get((workload, den))
+            row[column] = a.median / b.median if a and b and a.median and b.median else None
+        out[workload] = row
+    return out
+
+
+def ratio_table(outcomes: list[Outcome]) -> str:
+    lines = ["| workload | " + " | ".join(c for c, _, _ in RATIOS) + " |",
+             "| --- |" + " ---: |" * len(RATIOS)]
+    for workload, row in ratios(outcomes).items():
+        cells = [f"{v:.2f}" if v is not None else "n/a" for v in row.values()]
+        lines.append(f"| {workload} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -273,6 +341,7 @@ def results_json(outcomes: list[Outcome], ctx: Context, rows: int, size: int, ar
         "workloads": {w.name: w.sql for w in WORKLOADS},
         "peers": {p.name: p.note for p in peers},
         "results": records,
+        "ratios": {"columns": {c: f"{num} / {den}" for c, num, den in RATIOS}, "by_workload": ratios(outcomes)},
     }
 
 
@@ -318,7 +387,12 @@ def main() -> int:
     size = csv.stat().st_size
     work = args.data / "jobs"
     work.mkdir(parents=True, exist_ok=True)
-    ctx = Context(csv, work.resolve(), args.bin.resolve(), args.timeout)
+    countries = (args.data / "countries.csv").resolve()
+    if not countries.exists():
+        print(f"error: {countries} is missing; run Benchmarks/e2e/gen_clickstream.py --rows {args.rows} first",
+              file=sys.stderr)
+        return 66
+    ctx = Context(csv, countries, work.resolve(), args.bin.resolve(), args.timeout)
     if any(p.name.startswith("sluice") for p in peers) and not ctx.sluice.exists():
         print(f"warning: no sluice binary at {ctx.sluice}; its rows will fail (make release)", file=sys.stderr)
     if not shutil.which("wc"):
@@ -334,7 +408,7 @@ def main() -> int:
     for w in workloads:
         for peer in peers:
             o = measure(peer, w, ctx, args.reps, args.warmup)
-            if args.check and not o.error and peer.name.startswith("sluice"):
+            if args.check and not o.error and peer.name.startswith(CHECKED):
                 o.check = check_output(peer, w, ctx, expected)
             status = f"failed: {o.error}" if o.error else f"median {o.median:.3f} s {o.check}"
             print(f"  {w.name:18} {peer.name:18} {status}", file=sys.stderr)
@@ -342,6 +416,8 @@ def main() -> int:
 
     print(f"\n{rows:,} rows, {size / 1e6:,.0f} MB, {os.cpu_count()} CPUs; median of {args.reps} runs\n")
     print(table(outcomes, size))
+    print("\nTime ratios (median over median; below 1: sluice is faster):\n")
+    print(ratio_table(outcomes))
     out = args.data / "results.json"
     out.write_text(json.dumps(results_json(outcomes, ctx, rows, size, args, peers), indent=2) + "\n")
     print(f"\nresults: {out}", file=sys.stderr)

@@ -28,6 +28,13 @@ final class PortableRewriter {
         case .set:
             return statement
         case .createSourceView(var v):
+            // `schema` is DataFrameReader's, not an option of Spark's SQL data sources: a
+            // view takes its schema as a column list.
+            if v.columns.isEmpty, let i = v.options.entries.firstIndex(where: { $0.key.lowercased() == "schema" }),
+               let columns = try? parseColumnList(v.options.entries[i].value) {
+                v.columns = columns
+                v.options.entries.remove(at: i)
+            }
             v.columns = v.columns.map(column)
             v.options = export.options(v.options, adding: v.format == "csv" ? SparkExport.sourceDefaults : [], at: v.location)
             return .createSourceView(v)

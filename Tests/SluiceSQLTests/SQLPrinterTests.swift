@@ -483,8 +483,8 @@ private func printedScript(_ script: String) throws -> String { SQLPrinter().ren
             CREATE TEMPORARY VIEW b (x DOUBLE, y INT, z STRING) USING csv
               OPTIONS (path 'hdfs://nn/b', schema 'p DOUBLE, q STRING', mode 'FAILFAST');
 
-            CREATE TEMPORARY VIEW c USING csv
-              OPTIONS (path 'file:/c', schema 'p INT, q STRING', mode 'FAILFAST');
+            CREATE TEMPORARY VIEW c (p INT, q STRING) USING csv
+              OPTIONS (path 'file:/c', mode 'FAILFAST');
 
             CREATE TEMPORARY VIEW j USING json
               OPTIONS (path '/home/etl/j');

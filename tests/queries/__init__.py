@@ -18,10 +18,11 @@ LIMIT cuts through rows tying on the ORDER BY keys.
 
 from __future__ import annotations
 
-from . import aggregates, basics, casts, dates, logic, names, ordering, partitions, strings
+from . import (aggregates, basics, casts, dates, joins, logic, names, ordering, partitions, strings, subqueries,
+               unions)
 from .model import Q, Query
 
-MODULES = [basics, logic, casts, strings, dates, aggregates, ordering, partitions, names]
+MODULES = [basics, logic, casts, strings, dates, aggregates, ordering, partitions, names, joins, unions, subqueries]
 
 ALL: list[Query] = [q for m in MODULES for q in m.QUERIES]
 BY_ID: dict[str, Query] = {q.id: q for q in ALL}
