@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,7 @@ def first_line(text: str) -> str:
 
 @pytest.mark.parametrize("args,expected", [
     (["--help"], ["run", "query", "explain"]),
-    (["run", "--help"], ["--format", "--set", "--workers", "--mode"]),
+    (["run", "--help"], ["--format", "--set", "--workers", "--mode", "--memory", "--scratch", "--quiet"]),
     (["query", "--help"], ["--format"]),
     (["explain", "--help"], []),
 ], ids=["sluice", "run", "query", "explain"])
@@ -218,6 +219,32 @@ def test_run_prints_each_select(sluice_bin, tmp_path):
     for c in sample_countries():
         regions[c["region"]] = regions.get(c["region"], 0) + 1
     assert rows == [{"n": len(sample_countries())}] + [{"region": r, "countries": n} for r, n in sorted(regions.items())]
+
+
+STAGE_LINE = re.compile(r"^\S+ info sluice: \[SluiceRuntime\] stage (\d+) \((\d+) of (\d+), ([^)]*)\): (\d+) tasks?, (\d+) rows out(, [\d.]+ MB read)? in [\d.]+ s$")
+
+
+@pytest.mark.parametrize("mode", ["process", "thread"])
+def test_progress_is_a_line_per_stage_off_a_terminal_and_nothing_with_quiet(sluice_bin, tmp_path, mode):
+    job = write_job(tmp_path, f"""
+        CREATE TEMPORARY VIEW countries USING csv OPTIONS (path '{COUNTRIES}', header 'true', inferSchema 'true');
+        SELECT region, count(*) AS countries FROM countries GROUP BY region ORDER BY region;
+    """)
+    run = run_sluice(["run", job, "--format", "csv", "--workers", "2", "--mode", mode,
+                      "--set", "spark.sql.shuffle.partitions=3"])
+    assert run.code == EX_OK, run.describe()
+    lines = run.stderr.splitlines()
+    stages = [STAGE_LINE.match(line) for line in lines]
+    assert all(stages), run.stderr
+    # scan, shuffle into 3 tasks, gather: each stage's line once, in order.
+    assert [(m[1], m[2], m[3], m[4].split(" ")[0], m[5]) for m in stages] == [
+        ("0", "1", "3", "scan", "1"), ("1", "2", "3", "shuffle", "3"), ("2", "3", "3", "gather", "1")]
+    # The scan stage's rows out are its partial aggregates: one per region.
+    regions = {c["region"] for c in sample_countries()}
+    assert stages[0][7] is not None and stages[0][6] == str(len(regions))
+    quiet = run_sluice(["run", job, "--format", "csv", "--workers", "2", "--mode", mode, "--quiet",
+                        "--set", "spark.sql.shuffle.partitions=3"])
+    assert (quiet.code, quiet.stdout, quiet.stderr) == (EX_OK, run.stdout, "")
 
 
 @pytest.mark.parametrize("flags", [

@@ -247,26 +247,37 @@ def test_batch_job(sluice_bin, sluice_batch, expected_results):
 # (mode, workers, spark.sql.files.maxPartitionBytes or None). The test tables are small
 # files of one split each; the runs with 1 KB splits give every scan several tasks, so
 # that two workers share a stage's tasks and its join build sides.
-EXECUTION_MODES = [(mode, workers, None) for mode in ("process", "thread") for workers in (1, 2, 4)] + \
-                  [("process", 2, 1024), ("thread", 2, 1024)]
+# The runs with --memory 16KB spill: aggregations, sorts and the stage outputs held
+# between stages all go over their share and through zstd spill files.
+EXECUTION_MODES = [(mode, workers, None, None) for mode in ("process", "thread") for workers in (1, 2, 4)] + \
+                  [("process", 2, 1024, None), ("thread", 2, 1024, None),
+                   ("process", 2, 1024, "16KB"), ("thread", 2, 1024, "16KB")]
 
 
-def mode_id(mode: str, workers: int, split: int | None) -> str:
-    return f"{mode}-w{workers}" + (f"-split{split}" if split else "")
+def mode_id(mode: str, workers: int, split: int | None, memory: str | None) -> str:
+    return f"{mode}-w{workers}" + (f"-split{split}" if split else "") + (f"-memory{memory}" if memory else "")
 
 
 @pytest.mark.engine
-@pytest.mark.parametrize("mode,workers,split", EXECUTION_MODES, ids=[mode_id(*m) for m in EXECUTION_MODES])
-def test_batch_modes(mode: str, workers: int, split: int | None, sluice_bin, test_data, jobs_dir, expected_results):
+@pytest.mark.parametrize("mode,workers,split,memory", EXECUTION_MODES, ids=[mode_id(*m) for m in EXECUTION_MODES])
+def test_batch_modes(mode: str, workers: int, split: int | None, memory: str | None, sluice_bin, test_data, jobs_dir,
+                     expected_results):
     """The whole corpus in one process per mode and worker count: every query agrees."""
     args = ["--mode", mode, "--workers", str(workers)]
     if split:
         args += ["--set", f"spark.sql.files.maxPartitionBytes={split}"]
-    batch = run_batch(test_data, jobs_dir, f"corpus-{mode_id(mode, workers, split)}", args)
+    if memory:
+        args += ["--memory", memory]
+    batch = run_batch(test_data, jobs_dir, f"corpus-{mode_id(mode, workers, split, memory)}", args)
     assert batch.ok, batch.problem
     differing = batch_differences(batch, expected_results)
     assert not differing, (f"{len(differing)} queries fail or differ with {' '.join(args)}:\n"
                            + "\n".join(differing))
+    if memory:
+        spilled = [line for run in batch.runs for line in run.stderr.splitlines() if "spilled:" in line]
+        assert spilled, "a run with --memory 16KB spilled nothing"
+        for kind in ("aggregation", "sort", "shuffle"):
+            assert any(f"{kind} " in line for line in spilled), f"no {kind} spill with --memory 16KB: {spilled}"
 
 
 def run_alone(query: Query, test_data, jobs_dir) -> tuple[Completed, Result | None, str | None]:

@@ -26,6 +26,7 @@ public struct Settings: Sendable, Equatable {
         "sluice.workers": "0",
         "sluice.mode": "process",
         "sluice.memory": "0",
+        "sluice.scratch": "",
         "sluice.worker.heartbeatTimeout": "10",
     ]
 

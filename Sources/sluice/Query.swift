@@ -16,6 +16,7 @@ struct Query: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let runner = try JobRunner(options: RunOptions(format: output.resolvedFormat(), workers: execution.workers ?? 0, quiet: execution.quiet, settingOverrides: try execution.overrides()))
+            defer { runner.close() }
             try runner.query(sql)
         }
     }

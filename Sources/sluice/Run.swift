@@ -16,6 +16,7 @@ struct Run: ParsableCommand {
         try reportingErrors {
             let script = try readTextFile(job)
             let runner = try JobRunner(options: RunOptions(format: output.resolvedFormat(), workers: execution.workers ?? 0, quiet: execution.quiet, settingOverrides: try execution.overrides()))
+            defer { runner.close() }
             try runner.run(script: script, file: job)
         }
     }

@@ -57,6 +57,12 @@ struct ExecutionOptions: ParsableArguments {
     @Option(name: .long, help: "Run tasks in worker processes (process, the default) or on threads (thread).")
     var mode: ExecutionMode?
 
+    @Option(name: .long, help: ArgumentHelp("Memory for the run, divided between the supervisor and the workers; past it, aggregations, sorts and stage outputs spill to disk (default: half the machine's memory).", valueName: "size"))
+    var memory: String?
+
+    @Option(name: .long, help: ArgumentHelp("Where the run's private scratch directory (spill files) is created (default: $TMPDIR or /tmp).", valueName: "dir"))
+    var scratch: String?
+
     @Option(name: .customLong("set"), help: ArgumentHelp("Set a Spark, Hive or sluice setting, as SET would.", valueName: "key=value"))
     var settings: [String] = []
 
@@ -71,6 +77,8 @@ struct ExecutionOptions: ParsableArguments {
             return (String(s[..<eq]).trimmingSpaces(), String(s[s.index(after: eq)...]))
         }
         if let mode { pairs.append(("sluice.mode", mode.rawValue)) }
+        if let memory { pairs.append(("sluice.memory", memory)) }
+        if let scratch { pairs.append(("sluice.scratch", scratch)) }
         return pairs
     }
 }

@@ -52,7 +52,7 @@ extension HashAggregateOperator {
             try target.write(Chunk(columns: columns, count: range.count), keyCount: keyTypes.count)
             start = range.upperBound
         }
-        spill!.countSpill()
+        spill!.countSpill(.aggregation)
         resetTable()
     }
 

@@ -8,31 +8,35 @@ public enum HashPartitioner {
     }
 }
 
-/// The end of a map task's pipeline: splits each chunk into one chunk per partition.
+/// The end of a task's pipeline: hands each chunk on whole (no keys, or one partition),
+/// or split into one chunk per partition by the hash of the key columns. Rows keep their
+/// order within a partition.
 public final class PartitioningConsumer: ChunkConsumer {
-    let keys: [Int]
+    let keys: [Int]?
     let count: Int
-    public private(set) var outputs: [[Chunk]]
+    let deliver: (Int, Chunk) throws -> Void
+    public private(set) var rows = 0
 
-    public init(keys: [Int], partitions: Int) {
+    public init(keys: [Int]?, partitions: Int, deliver: @escaping (_ partition: Int, _ chunk: Chunk) throws -> Void) {
         self.keys = keys
-        self.count = partitions
-        outputs = Array(repeating: [], count: partitions)
+        self.count = max(partitions, 1)
+        self.deliver = deliver
     }
 
     public func consume(_ chunk: Chunk) throws -> Bool {
         if chunk.count == 0 { return true }
-        if count == 1 {
-            outputs[0].append(chunk)
-            return true
-        }
-        let parts = HashPartitioner.partitions(keys.map { chunk.columns[$0] }, count: chunk.count, partitions: count)
-        var rows = Array(repeating: [Int32](), count: count)
-        for (i, p) in parts.enumerated() { rows[Int(p)].append(Int32(i)) }
+        rows += chunk.count
         var plain = chunk
         plain.origin = nil
-        for (p, r) in rows.enumerated() where !r.isEmpty {
-            outputs[p].append(plain.gather(r))
+        guard let keys, count > 1 else {
+            try deliver(0, plain)
+            return true
+        }
+        let parts = HashPartitioner.partitions(keys.map { plain.columns[$0] }, count: plain.count, partitions: count)
+        var rowsOf = Array(repeating: [Int32](), count: count)
+        for (i, p) in parts.enumerated() { rowsOf[Int(p)].append(Int32(i)) }
+        for (p, r) in rowsOf.enumerated() where !r.isEmpty {
+            try deliver(p, r.count == plain.count ? plain : plain.gather(r))
         }
         return true
     }

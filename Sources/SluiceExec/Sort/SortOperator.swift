@@ -108,7 +108,7 @@ public final class SortOperator: ChunkConsumer {
             start = end
         }
         try spill.finish(writer)
-        spill.countSpill()
+        spill.countSpill(.sort)
         runs.append(file)
     }
 
@@ -155,7 +155,7 @@ public final class SortOperator: ChunkConsumer {
     }
 
     /// Bytes a chunk's buffers take, for the budget.
-    static func memoryBytes(of chunk: Chunk) -> Int {
+    public static func memoryBytes(of chunk: Chunk) -> Int {
         var bytes = 0
         for c in chunk.columns {
             switch c.storage {

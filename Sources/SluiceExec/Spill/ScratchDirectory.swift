@@ -15,6 +15,9 @@ public final class ScratchDirectory: Sendable {
     public static let namePrefix = "sluice-scratch-"
 
     public let path: String
+    /// Put before every file name: a worker process uses the supervisor's directory and
+    /// names its files `w<pid>-...`, so that no two processes pick the same name.
+    private let fileTag: String
     private let nextFile = Atomic<Int>(0)
 
     /// Creates `<base>/sluice-scratch-<pid>-<random>` with mkdir(2), mode 0700. `base`
@@ -33,6 +36,15 @@ public final class ScratchDirectory: Sendable {
         // mkdir(2) applies the umask, which could take the owner's own bits away.
         try Self.call("set the mode of", dir) { chmod(dir, 0o700) }
         path = dir
+        fileTag = ""
+    }
+
+    /// The directory another process of the run created (the supervisor's, for a worker):
+    /// this process's files in it are named `w<pid>-<prefix>-<n>`. The directory is its
+    /// creator's to remove.
+    public init(adopting path: String) {
+        self.path = path
+        fileTag = "w\(getpid())-"
     }
 
     /// `$TMPDIR` when set and not empty, else `/tmp` (read once by the caller that creates
@@ -46,7 +58,7 @@ public final class ScratchDirectory: Sendable {
     /// directory's lifetime (safe from any thread).
     public func newFilePath(prefix: String = "spill", suffix: String = ".zst") -> String {
         let n = nextFile.add(1, ordering: .relaxed).newValue
-        return "\(path)/\(prefix)-\(n)\(suffix)"
+        return "\(path)/\(fileTag)\(prefix)-\(n)\(suffix)"
     }
 
     /// Deletes the directory and everything in it (symbolic links are removed, never followed).

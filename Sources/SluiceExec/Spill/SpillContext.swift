@@ -45,18 +45,18 @@ public final class SpillContext: Sendable {
     var writeBufferSize: Int { min(max(budgetBytes / 32, 4096), 1 << 20) }
 
     /// Bytes of a spill file's read buffer (it grows for a larger block).
-    var readBufferSize: Int { min(max(budgetBytes / 64, 4096), 1 << 20) }
+    public var readBufferSize: Int { min(max(budgetBytes / 64, 4096), 1 << 20) }
 
     /// A new spill file in the scratch directory (`<prefix>-<n>.zst`, mode 0600), and the
     /// handle that deletes it.
-    func createFile(prefix: String) throws(SpillError) -> (ScratchFile, SpillFileWriter) {
+    public func createFile(prefix: String) throws(SpillError) -> (ScratchFile, SpillFileWriter) {
         let path = scratch.newFilePath(prefix: prefix)
         let writer = try SpillFileWriter(path: path, level: zstdLevel, bufferSize: writeBufferSize)
         return (ScratchFile(path: path), writer)
     }
 
     /// Finishes `writer` and counts what it wrote.
-    func finish(_ writer: SpillFileWriter) throws(SpillError) {
+    public func finish(_ writer: SpillFileWriter) throws(SpillError) {
         try writer.finish()
         counters.withLock {
             $0.files += 1
@@ -67,15 +67,26 @@ public final class SpillContext: Sendable {
     }
 
     /// Counts one time an operator went over its budget and wrote its data out.
-    func countSpill() {
-        counters.withLock { $0.spills += 1 }
+    public func countSpill(_ kind: SpillKind) {
+        counters.withLock {
+            $0.spills += 1
+            $0.byKind[kind.rawValue, default: 0] += 1
+        }
     }
 }
 
+/// What spilled: a hash aggregation's table, a sort's buffer, or stage output held between
+/// stages.
+public enum SpillKind: String, Sendable, CaseIterable {
+    case aggregation, sort, shuffle
+}
+
 /// Spill volume, as the run report prints it.
-public struct SpillStats: Sendable, Equatable, CustomStringConvertible {
+public struct SpillStats: Sendable, Equatable, Codable, CustomStringConvertible {
     /// Times an operator went over its budget and wrote what it held to disk.
     public var spills = 0
+    /// Those times by ``SpillKind`` (its raw value).
+    public var byKind: [String: Int] = [:]
     /// Spill files written (each read back once, then deleted).
     public var files = 0
     /// Chunks written to them.
@@ -88,14 +99,37 @@ public struct SpillStats: Sendable, Equatable, CustomStringConvertible {
     /// No spills yet.
     public init() {}
 
+    /// Takes an earlier count away (what a context spilled since then).
+    public mutating func subtract(_ earlier: SpillStats) {
+        spills -= earlier.spills
+        for (k, n) in earlier.byKind { byKind[k, default: 0] -= n }
+        byKind = byKind.filter { $0.value != 0 }
+        files -= earlier.files
+        chunks -= earlier.chunks
+        rawBytes -= earlier.rawBytes
+        compressedBytes -= earlier.compressedBytes
+    }
+
+    /// Adds another count (a worker's, another operator's).
+    public mutating func add(_ other: SpillStats) {
+        spills += other.spills
+        byKind.merge(other.byKind, uniquingKeysWith: +)
+        files += other.files
+        chunks += other.chunks
+        rawBytes += other.rawBytes
+        compressedBytes += other.compressedBytes
+    }
+
     /// Raw bytes per byte on disk (1 when nothing was spilled).
     public var compressionRatio: Double {
         compressedBytes == 0 ? 1 : Double(rawBytes) / Double(compressedBytes)
     }
 
-    /// `3 spills, 48 files, 112 chunks, 5.2 MB raw, 1.3 MB compressed (ratio 4.00)`.
+    /// `3 spills (aggregation 2, sort 1), 48 files, 112 chunks, 5.2 MB raw, 1.3 MB
+    /// compressed (ratio 4.00)`.
     public var description: String {
-        "\(spills) spills, \(files) files, \(chunks) chunks, \(Self.fixed(Double(rawBytes) / 1e6, digits: 1)) MB raw, "
+        let kinds = SpillKind.allCases.compactMap { k in byKind[k.rawValue].map { "\(k.rawValue) \($0)" } }
+        return "\(spills) spills\(kinds.isEmpty ? "" : " (" + kinds.joined(separator: ", ") + ")"), \(files) files, \(chunks) chunks, \(Self.fixed(Double(rawBytes) / 1e6, digits: 1)) MB raw, "
             + "\(Self.fixed(Double(compressedBytes) / 1e6, digits: 1)) MB compressed (ratio \(Self.fixed(compressionRatio, digits: 2)))"
     }
 
@@ -112,18 +146,18 @@ public struct SpillStats: Sendable, Equatable, CustomStringConvertible {
 /// A file in the scratch directory that this operator created and must delete: by
 /// ``remove()`` once it has been read back, or when the last reference goes away, so that
 /// an operator that fails midway leaves no file behind either.
-final class ScratchFile {
-    let path: String
+public final class ScratchFile {
+    public let path: String
     private var removed = false
 
-    init(path: String) { self.path = path }
+    public init(path: String) { self.path = path }
 
     deinit {
         if !removed { _ = Self.unlinkIgnoringMissing(path) }
     }
 
     /// Deletes the file (unlink(2)); one that is already gone is fine.
-    func remove() throws(IOError) {
+    public func remove() throws(IOError) {
         guard !removed else { return }
         removed = true
         let e = Self.unlinkIgnoringMissing(path)

@@ -6,28 +6,36 @@ import Dispatch
 public final class LocalExecutor: @unchecked Sendable {
     let settings: Settings
     let threads: Int
+    let memory: RunMemory
+    let progress: Progress?
 
-    public init(settings: Settings, threads: Int) {
+    public init(settings: Settings, threads: Int, memory: RunMemory, progress: Progress? = nil) {
         self.settings = settings
         self.threads = max(1, threads)
+        self.memory = memory
+        self.progress = progress
     }
 
-    /// Output of a finished stage: per task, per partition, its chunks.
-    private struct StageOutputData {
-        var tasks: [[[Chunk]]]
-    }
-
-    /// Runs every stage and returns the result's chunks in order.
+    /// Runs every stage and returns the result's chunks in order. Stage outputs wait in a
+    /// ``ChunkStore`` (per task, per partition) within the supervisor's share of memory,
+    /// and are dropped once the last stage that reads them is done.
     public func run(_ plan: PhysicalPlan) throws -> [Chunk] {
-        var outputs: [Int: StageOutputData] = [:]
+        let store = ChunkStore(spill: try memory.spillContext(budgetBytes: memory.shareBytes), budgetBytes: memory.shareBytes)
+        var outputs: [Int: [[ChunkStore.BufferID]]] = [:]
+        var readers = plan.readerCounts
+        defer { for buffers in outputs.values { for b in buffers.joined() { store.drop(b) } } }
         var result: [Chunk] = []
-        for stage in plan.stages {
-            let inputs = try taskInputs(stage, outputs)
+        for (index, stage) in plan.stages.enumerated() {
+            let inputs = try taskInputs(stage, outputs, store)
+            progress?.startStage(stage.id, index: index, of: plan.stages.count, tasks: inputs.count, label: stage.label)
             // Build sides of the stage's joins, once, shared by its tasks.
             var tables: [Int: JoinHashTable] = [:]
             for (i, op) in stage.operators.enumerated() {
                 if case .hashJoin(let j) = op {
-                    let chunks = outputs[j.buildStage]!.tasks.flatMap { $0.flatMap { $0 } }
+                    var chunks: [Chunk] = []
+                    for b in outputs[j.buildStage]!.joined() {
+                        try store.chunks(b).each { chunks.append($0); return true }
+                    }
                     tables[i] = try JoinHashTable(chunks: chunks, types: j.buildTypes, keys: j.buildKeys)
                 }
             }
@@ -37,12 +45,17 @@ public final class LocalExecutor: @unchecked Sendable {
             case .hashPartition(_, let p): partitions = p
             default: partitions = 1
             }
+            let spill = try memory.spillContext(budgetBytes: memory.operatorBudget(stage.operators))
             let taskCount = inputs.count
-            let slots = ResultSlots<[[Chunk]]>(count: taskCount)
+            let buffers = (0..<taskCount).map { _ in (0..<partitions).map { _ in store.makeBuffer() } }
             let errors = ResultSlots<Error>(count: taskCount)
+            let progress = self.progress
             let run: @Sendable (Int) -> Void = { t in
                 do {
-                    slots[t] = try self.runTask(stage, inputs[t], partitions: partitions, joinTables: joinTables)
+                    let rows = try self.runTask(stage, inputs[t], into: buffers[t], store: store, joinTables: joinTables, spill: spill)
+                    var bytes: Int64 = 0
+                    if case .split(_, let split) = inputs[t], let csv = split as? CSVSourceSplit { bytes = csv.split.end - csv.split.start }
+                    progress?.taskDone(rows: rows, bytes: bytes)
                 } catch {
                     errors[t] = error
                 }
@@ -62,14 +75,24 @@ public final class LocalExecutor: @unchecked Sendable {
                     }
                 }
             }
+            // Inputs no later stage reads are freed.
+            for from in stage.reads {
+                readers[from, default: 1] -= 1
+                if readers[from] == 0, let done = outputs.removeValue(forKey: from) {
+                    for b in done.joined() { store.drop(b) }
+                }
+            }
             // The first failing task (in task order) decides the error, so that the
             // same input gives the same message whatever the timing.
             for t in 0..<taskCount { if let e = errors[t] { throw e } }
-            let data = StageOutputData(tasks: (0..<taskCount).map { slots[$0] ?? Array(repeating: [], count: partitions) })
+            progress?.finishStage()
             if case .result = stage.output {
-                for task in data.tasks { result.append(contentsOf: task[0]) }
+                for task in buffers {
+                    try store.chunks(task[0]).each { result.append($0); return true }
+                    store.drop(task[0])
+                }
             } else {
-                outputs[stage.id] = data
+                outputs[stage.id] = buffers
             }
         }
         return result
@@ -78,11 +101,11 @@ public final class LocalExecutor: @unchecked Sendable {
     /// What each task of a stage reads.
     private enum TaskInput: @unchecked Sendable {
         case split(ScanSpec, any SourceSplit)
-        case chunks([Chunk], types: [DataType])
+        case buffers([ChunkStore.BufferID])
         case oneRow
     }
 
-    private func taskInputs(_ stage: StagePlan, _ outputs: [Int: StageOutputData]) throws -> [TaskInput] {
+    private func taskInputs(_ stage: StagePlan, _ outputs: [Int: [[ChunkStore.BufferID]]], _ store: ChunkStore) throws -> [TaskInput] {
         switch stage.input {
         case .scan(let spec):
             guard let source = spec.source as? ExecutableSource else {
@@ -94,42 +117,43 @@ public final class LocalExecutor: @unchecked Sendable {
             return [.oneRow]
         case .shuffle(let from, let partitions):
             let data = outputs[from]!
-            return (0..<partitions).map { p in .chunks(data.tasks.flatMap { $0[p] }, types: []) }
+            return (0..<partitions).map { p in .buffers(data.map { $0[p] }) }
         case .gather(let from):
-            return [.chunks(from.flatMap { outputs[$0]!.tasks.flatMap { $0.flatMap { $0 } } }, types: [])]
+            return [.buffers(from.flatMap { outputs[$0]!.flatMap { $0 } })]
         }
     }
 
-    private func runTask(_ stage: StagePlan, _ input: TaskInput, partitions: Int, joinTables: [Int: JoinHashTable]) throws -> [[Chunk]] {
+    private func runTask(_ stage: StagePlan, _ input: TaskInput, into buffers: [ChunkStore.BufferID], store: ChunkStore,
+                         joinTables: [Int: JoinHashTable], spill: SpillContext) throws -> Int {
         let inputTypes: [DataType]
         switch input {
         case .split(let spec, _): inputTypes = spec.columns.map { spec.source.schema[$0].type }
-        case .chunks: inputTypes = stage.inputTypes
+        case .buffers: inputTypes = stage.inputTypes
         case .oneRow: inputTypes = []
         }
-        let partitioner: PartitioningConsumer?
-        let collector: CollectingConsumer?
-        let sink: ChunkConsumer
-        if case .hashPartition(let keys, let p) = stage.output {
-            let pc = PartitioningConsumer(keys: keys, partitions: p)
-            partitioner = pc; collector = nil; sink = pc
-        } else {
-            let cc = CollectingConsumer()
-            partitioner = nil; collector = cc; sink = cc
+        var keys: [Int]? = nil
+        if case .hashPartition(let k, _) = stage.output { keys = k }
+        let sink = PartitioningConsumer(keys: keys, partitions: buffers.count) { partition, chunk in
+            try store.append(chunk, to: buffers[partition])
         }
-        let head = try TaskPipeline.build(stage.operators, inputTypes: inputTypes, sink: sink, joinTables: joinTables)
+        let head = try TaskPipeline.build(stage.operators, inputTypes: inputTypes, sink: sink, joinTables: joinTables, spill: spill)
         switch input {
         case .split(let spec, let split):
             let source = spec.source as! ExecutableSource
             try source.read(split, columns: spec.columns, into: head)
-        case .chunks(let chunks, _):
-            for c in chunks where !(try head.consume(c)) { break }
+        case .buffers(let ids):
+            var more = true
+            for id in ids where more {
+                try store.chunks(id).each { c in
+                    more = try head.consume(c)
+                    return more
+                }
+            }
         case .oneRow:
             _ = try head.consume(Chunk(columns: [], count: 1))
         }
         try head.finish()
-        if let partitioner { return partitioner.outputs }
-        return [collector!.chunks]
+        return sink.rows
     }
 }
 

@@ -1,7 +1,7 @@
 /// Builds the live operators of one task from its stage's specs, ending in `sink`.
 enum TaskPipeline {
     /// The first consumer of the chain `ops[0] -> ops[1] -> ... -> sink`.
-    static func build(_ ops: [OperatorSpec], inputTypes: [DataType], sink: ChunkConsumer, joinTables: [Int: JoinHashTable] = [:]) throws -> ChunkConsumer {
+    static func build(_ ops: [OperatorSpec], inputTypes: [DataType], sink: ChunkConsumer, joinTables: [Int: JoinHashTable] = [:], spill: SpillContext? = nil) throws -> ChunkConsumer {
         // Types flowing into each operator, to size sorts.
         var types: [[DataType]] = [inputTypes]
         for op in ops {
@@ -23,8 +23,8 @@ enum TaskPipeline {
             switch op {
             case .filter(let e): next = try FilterOperator(e, downstream: next)
             case .project(let es): next = try ProjectOperator(es, downstream: next)
-            case .aggregate(let keys, let aggs, let mode): next = try HashAggregateOperator(keys: keys, aggregates: aggs, mode: mode, downstream: next)
-            case .sort(let keys): next = try SortOperator(keys: keys, types: types[i], downstream: next)
+            case .aggregate(let keys, let aggs, let mode): next = try HashAggregateOperator(keys: keys, aggregates: aggs, mode: mode, downstream: next, spill: spill)
+            case .sort(let keys): next = try SortOperator(keys: keys, types: types[i], downstream: next, spill: spill)
             case .topN(let keys, let n): next = try TopNOperator(keys: keys, limit: n, types: types[i], downstream: next)
             case .limit(let n): next = LimitOperator(n, downstream: next)
             case .hashJoin(let j):

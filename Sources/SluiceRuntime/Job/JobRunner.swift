@@ -44,18 +44,38 @@ public final class JobRunner {
     }()
     /// `current_timestamp()` for the whole run.
     let runStart = ScalarFunctions.runStart
+    /// The memory budget and scratch directory, set up at the first query.
+    var memory: RunMemory?
+    /// The live progress line, or a log line per stage.
+    lazy var progress = Progress(quiet: options.quiet, logger: logger) { [weak self] in self?.memory?.stats ?? SpillStats() }
 
-    deinit { processes?.shutdown() }
+    deinit { close() }
+
+    /// Stops the workers, reports what was spilled, and removes the scratch directory.
+    public func close() {
+        processes?.shutdown()
+        processes = nil
+        if let memory {
+            let spilled = memory.stats
+            if spilled.spills > 0 { logger.info("spilled: \(spilled)") }
+            memory.close()
+            self.memory = nil
+        }
+    }
 
     var mode: ExecutionMode { ExecutionMode(rawValue: settings.string("sluice.mode")) ?? .process }
 
     /// Runs a planned query on threads or on worker processes.
     func execute(_ plan: PhysicalPlan) throws -> [Chunk] {
+        if memory == nil { memory = RunMemory(settings: settings, workers: workers) }
         switch mode {
         case .thread:
-            return try LocalExecutor(settings: settings, threads: workers).run(plan)
+            return try LocalExecutor(settings: settings, threads: workers, memory: memory!, progress: progress).run(plan)
         case .process:
-            if processes == nil { processes = ProcessExecutor(settings: settings, workers: workers, runStart: runStart, logger: logger) }
+            if processes == nil {
+                processes = ProcessExecutor(settings: settings, workers: workers, runStart: runStart, memory: memory!,
+                                            progress: progress, logger: logger)
+            }
             return try processes!.run(plan)
         }
     }

@@ -84,6 +84,29 @@ public struct StagePlan: Sendable {
     public var output: StageOutput
     /// The types of the rows the pipeline produces.
     public var outputTypes: [DataType]
+
+    /// `scan data/events`, `shuffle from stage 1`: what progress lines call the stage.
+    public var label: String {
+        switch input {
+        case .scan(let spec): return "scan \(spec.source.displayName)"
+        case .oneRow: return "one row"
+        case .shuffle(let from, _): return "shuffle from stage \(from)"
+        case .gather(let from): return "gather from stage\(from.count == 1 ? "" : "s") \(from.map(String.init).joined(separator: ", "))"
+        }
+    }
+
+    /// The stages whose output this stage reads: its input and its joins' build sides
+    /// (a stage read twice is listed twice).
+    public var reads: [Int] {
+        var out: [Int] = []
+        switch input {
+        case .shuffle(let from, _): out.append(from)
+        case .gather(let from): out += from
+        case .scan, .oneRow: break
+        }
+        for case .hashJoin(let j) in operators { out.append(j.buildStage) }
+        return out
+    }
 }
 
 /// The stages of one query, in an order where every stage comes after its inputs; the
@@ -91,6 +114,14 @@ public struct StagePlan: Sendable {
 public struct PhysicalPlan: Sendable {
     public var stages: [StagePlan]
     public var outputFields: [Field]
+
+    /// For each stage read by others, how many times it is read: its output can be freed
+    /// when that many readers are done.
+    public var readerCounts: [Int: Int] {
+        var counts: [Int: Int] = [:]
+        for s in stages { for from in s.reads { counts[from, default: 0] += 1 } }
+        return counts
+    }
 
     /// The stage DAG as `explain` prints it.
     public var treeString: String {

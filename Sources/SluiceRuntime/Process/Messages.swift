@@ -1,4 +1,5 @@
 import Foundation
+import SluiceExec
 
 /// A task attempt as the supervisor sends it to a worker: everything the worker needs
 /// to build the pipeline and read its input, with no shared state.
@@ -20,6 +21,13 @@ public struct TaskMessage: Codable, Sendable {
     public var buildOperators: [Int]
     /// `current_timestamp()` of the run, the same in every worker.
     public var runStart: Int64
+    /// The run's scratch directory, where the task's aggregations and sorts spill; nil:
+    /// they keep everything in memory.
+    public var scratch: String?
+    /// Bytes each aggregation or sort of the task may hold before it spills.
+    public var memoryBudget: Int
+    /// `spark.io.compression.zstd.level` of spill files.
+    public var zstdLevel: Int
 
     public enum Input: Codable, Sendable {
         /// Read a split of a CSV source.
@@ -35,6 +43,8 @@ public struct TaskMessage: Codable, Sendable {
 public struct TaskResult: Codable, Sendable {
     public var attempt: Int
     public var rowsOut: Int
+    /// What the attempt's operators spilled.
+    public var spilled: SpillStats
 }
 
 /// A failed attempt's report: the error's text and status, and whether it is the user's

@@ -29,6 +29,8 @@ public final class ProcessExecutor: @unchecked Sendable {
     let heartbeatTimeout: Double
     let runStart: Int64
     let logger: Logger
+    let memory: RunMemory
+    let progress: Progress?
     var workers: [Slot] = []
     let events = EventQueue<Event>()
     var nextAttempt = 1
@@ -60,20 +62,23 @@ public final class ProcessExecutor: @unchecked Sendable {
         }
     }
 
-    /// An attempt in flight: its task and the output it has sent so far.
+    /// An attempt in flight: its task and the buffers of the output it has sent so far
+    /// (dropped if the attempt does not finish).
     final class Running {
         let id: Int
         let task: Int
-        var outputs: [[Chunk]]
-        init(id: Int, task: Int, partitions: Int) {
+        let outputs: [ChunkStore.BufferID]
+        init(id: Int, task: Int, outputs: [ChunkStore.BufferID]) {
             self.id = id
             self.task = task
-            outputs = Array(repeating: [], count: partitions)
+            self.outputs = outputs
         }
     }
 
-    public init(settings: Settings, workers: Int, runStart: Int64, logger: Logger) {
+    public init(settings: Settings, workers: Int, runStart: Int64, memory: RunMemory, progress: Progress? = nil, logger: Logger) {
         self.logger = logger
+        self.memory = memory
+        self.progress = progress
         self.settings = settings
         workerCount = max(1, workers)
         maxFailures = max(1, settings.int("spark.task.maxFailures"))
@@ -119,7 +124,7 @@ public final class ProcessExecutor: @unchecked Sendable {
                     return
                 }
                 while let (kind, payload) = try reader.next() {
-                    events.push(.frame(worker: index, generation: generation, kind, payload))
+                    events.push(.frame(worker: index, generation: generation, kind, payload), bytes: kind == .outputChunk ? payload.count : 0)
                 }
                 events.push(.gone(worker: index, generation: generation, reason: "exited"))
             } catch {
@@ -162,15 +167,31 @@ public final class ProcessExecutor: @unchecked Sendable {
 
     // MARK: Stages
 
+    /// Runs every stage and returns the result's chunks in order. Stage outputs wait in a
+    /// ``ChunkStore`` within the supervisor's share of memory, and are dropped once the
+    /// last stage that reads them is done.
     public func run(_ plan: PhysicalPlan) throws -> [Chunk] {
         try startWorkers()
-        var outputs: [Int: [[[Chunk]]]] = [:]
+        let store = ChunkStore(spill: try memory.spillContext(budgetBytes: memory.shareBytes), budgetBytes: memory.shareBytes)
+        var outputs: [Int: [[ChunkStore.BufferID]]] = [:]
+        var readers = plan.readerCounts
+        defer { for buffers in outputs.values { for b in buffers.joined() { store.drop(b) } } }
         var result: [Chunk] = []
         do {
-            for stage in plan.stages {
-                let data = try runStage(stage, outputs)
+            for (index, stage) in plan.stages.enumerated() {
+                let data = try runStage(stage, outputs, store, index: index, of: plan.stages.count)
+                progress?.finishStage()
+                for from in stage.reads {
+                    readers[from, default: 1] -= 1
+                    if readers[from] == 0, let done = outputs.removeValue(forKey: from) {
+                        for b in done.joined() { store.drop(b) }
+                    }
+                }
                 if case .result = stage.output {
-                    for task in data { result.append(contentsOf: task[0]) }
+                    for task in data {
+                        try store.chunks(task[0]).each { result.append($0); return true }
+                        store.drop(task[0])
+                    }
                 } else {
                     outputs[stage.id] = data
                 }
@@ -187,11 +208,11 @@ public final class ProcessExecutor: @unchecked Sendable {
     /// What one task of a stage reads.
     private enum TaskInput {
         case split(CSVSourceDescription, CSVSplitDescription, [Int])
-        case chunks([Chunk])
+        case buffers([ChunkStore.BufferID])
         case oneRow
     }
 
-    private func inputs(_ stage: StagePlan, _ outputs: [Int: [[[Chunk]]]]) throws -> [TaskInput] {
+    private func inputs(_ stage: StagePlan, _ outputs: [Int: [[ChunkStore.BufferID]]]) throws -> [TaskInput] {
         switch stage.input {
         case .scan(let spec):
             guard let source = spec.source as? CSVSource else { throw InternalError("source \(spec.source.displayName) cannot run in a worker process") }
@@ -203,14 +224,16 @@ public final class ProcessExecutor: @unchecked Sendable {
             return [.oneRow]
         case .shuffle(let from, let partitions):
             let data = outputs[from]!
-            return (0..<partitions).map { p in .chunks(data.flatMap { $0[p] }) }
+            return (0..<partitions).map { p in .buffers(data.map { $0[p] }) }
         case .gather(let from):
-            return [.chunks(from.flatMap { outputs[$0]!.flatMap { $0.flatMap { $0 } } })]
+            return [.buffers(from.flatMap { outputs[$0]!.flatMap { $0 } })]
         }
     }
 
-    private func runStage(_ stage: StagePlan, _ outputs: [Int: [[[Chunk]]]]) throws -> [[[Chunk]]] {
+    private func runStage(_ stage: StagePlan, _ outputs: [Int: [[ChunkStore.BufferID]]], _ store: ChunkStore,
+                          index: Int, of stageCount: Int) throws -> [[ChunkStore.BufferID]] {
         let inputs = try self.inputs(stage, outputs)
+        progress?.startStage(stage.id, index: index, of: stageCount, tasks: inputs.count, label: stage.label)
         var partitionKeys: [Int]? = nil
         var partitions = 1
         if case .hashPartition(let keys, let p) = stage.output {
@@ -220,11 +243,17 @@ public final class ProcessExecutor: @unchecked Sendable {
         // Stage ids restart with each statement; workers live for the whole run.
         let stageNumber = stagesStarted
         stagesStarted += 1
-        var builds: [(op: Int, chunks: [Chunk])] = []
+        var builds: [(op: Int, buffers: [ChunkStore.BufferID])] = []
         for (i, op) in stage.operators.enumerated() {
-            if case .hashJoin(let j) = op { builds.append((i, outputs[j.buildStage]!.flatMap { $0.flatMap { $0 } })) }
+            if case .hashJoin(let j) = op { builds.append((i, Array(outputs[j.buildStage]!.joined()))) }
         }
-        var done: [[[Chunk]]?] = Array(repeating: nil, count: inputs.count)
+        let scratch = try memory.scratch().path
+        let budget = memory.operatorBudget(stage.operators)
+        let zstdLevel = settings.int("spark.io.compression.zstd.level")
+        var done: [[ChunkStore.BufferID]?] = Array(repeating: nil, count: inputs.count)
+        // Output of attempts that did not finish is dropped, whatever ends the stage.
+        var live: [Int: Running] = [:]
+        defer { for r in live.values { for b in r.outputs { store.drop(b) } } }
         var failures = Array(repeating: 0, count: inputs.count)
         var pending = Array(inputs.indices)
         var remaining = inputs.count
@@ -232,17 +261,23 @@ public final class ProcessExecutor: @unchecked Sendable {
             // Hand pending tasks to idle workers.
             for (w, slot) in workers.enumerated() where slot.attempt == nil && !pending.isEmpty {
                 let task = pending.removeFirst()
-                let running = Running(id: nextAttempt, task: task, partitions: partitions)
+                let running = Running(id: nextAttempt, task: task, outputs: (0..<partitions).map { _ in store.makeBuffer() })
                 nextAttempt += 1
+                live[running.id] = running
                 slot.attempt = running
                 let sendBuilds = slot.buildsForStage != stageNumber
                 let message = TaskMessage(attempt: running.id, stage: stageNumber, task: task, operators: stage.operators,
                                           inputTypes: stage.inputTypes, input: describe(inputs[task]),
                                           partitionKeys: partitionKeys, partitions: partitions,
-                                          buildOperators: sendBuilds ? builds.map(\.op) : [], runStart: runStart)
+                                          buildOperators: sendBuilds ? builds.map(\.op) : [], runStart: runStart,
+                                          scratch: scratch, memoryBudget: budget, zstdLevel: zstdLevel)
                 do {
-                    try send(message, builds: sendBuilds ? builds : [], input: inputs[task], to: slot)
+                    try events.bypassingLimit {
+                        try send(message, builds: sendBuilds ? builds : [], input: inputs[task], store: store, to: slot)
+                    }
                     slot.buildsForStage = stageNumber
+                } catch let e as SpillError {
+                    throw e
                 } catch {
                     // A dead pipe: the reader thread reports the exit; the attempt is retried then.
                     _ = w
@@ -273,7 +308,7 @@ public final class ProcessExecutor: @unchecked Sendable {
                     do {
                         let (partition, chunk) = try Frame.untag(payload)
                         guard Int(partition) < partitions else { throw ProtocolError("output for partition \(partition) of \(partitions)") }
-                        running.outputs[Int(partition)].append(chunk)
+                        try store.append(chunk, to: running.outputs[Int(partition)])
                     } catch {
                         try breakProtocol(w, &failures, &pending, error)
                     }
@@ -282,9 +317,16 @@ public final class ProcessExecutor: @unchecked Sendable {
                         let r = try MessageCoding.decode(TaskResult.self, payload)
                         guard let running = slot.attempt, running.id == r.attempt else { continue }
                         slot.attempt = nil
+                        live[running.id] = nil
+                        memory.addRemote(r.spilled)
                         if done[running.task] == nil {
                             done[running.task] = running.outputs
                             remaining -= 1
+                            var bytes: Int64 = 0
+                            if case .split(_, let split, _) = inputs[running.task] { bytes = split.end - split.start }
+                            progress?.taskDone(rows: r.rowsOut, bytes: bytes)
+                        } else {
+                            for b in running.outputs { store.drop(b) }
                         }
                     } catch {
                         try breakProtocol(w, &failures, &pending, error)
@@ -317,20 +359,25 @@ public final class ProcessExecutor: @unchecked Sendable {
     private func describe(_ input: TaskInput) -> TaskMessage.Input {
         switch input {
         case .split(let s, let sp, let columns): return .split(s, sp, columns: columns)
-        case .chunks: return .chunks
+        case .buffers: return .chunks
         case .oneRow: return .oneRow
         }
     }
 
-    private func send(_ message: TaskMessage, builds: [(op: Int, chunks: [Chunk])], input: TaskInput, to slot: Slot) throws {
+    private func send(_ message: TaskMessage, builds: [(op: Int, buffers: [ChunkStore.BufferID])], input: TaskInput,
+                      store: ChunkStore, to slot: Slot) throws {
         let writer = slot.process.writer
         try writer.send(.task, try MessageCoding.encode(message))
         for b in builds {
-            for c in b.chunks { try writer.send(.buildChunk, Frame.tagged(UInt32(b.op), c)) }
+            for id in b.buffers {
+                try store.chunks(id).each { try writer.send(.buildChunk, Frame.tagged(UInt32(b.op), $0)); return true }
+            }
             try writer.send(.inputEnd)
         }
-        if case .chunks(let chunks) = input {
-            for c in chunks { try writer.send(.inputChunk, Frame.tagged(0, c)) }
+        if case .buffers(let ids) = input {
+            for id in ids {
+                try store.chunks(id).each { try writer.send(.inputChunk, Frame.tagged(0, $0)); return true }
+            }
             try writer.send(.inputEnd)
         }
     }

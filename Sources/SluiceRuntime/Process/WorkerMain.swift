@@ -61,6 +61,7 @@ struct Worker {
     let writer: FrameWriter
     var stage = -1
     var tables: [Int: JoinHashTable] = [:]
+    var spillContexts: [Int: SpillContext] = [:]
     /// Test-only fault injection: after this many output frames, garbage on the pipe.
     var garbageAfter: Int?
 
@@ -91,10 +92,28 @@ struct Worker {
                 return try fail(m, error)
             }
         }
-        let sink = FrameSink(writer: writer, keys: m.partitionKeys, partitions: m.partitions)
-        sink.garbageAfter = garbageAfter
+        let writer = self.writer, garbageAfter = self.garbageAfter
+        var frames = 0
+        let sink = PartitioningConsumer(keys: m.partitionKeys, partitions: m.partitions) { partition, chunk in
+            frames += 1
+            if let garbageAfter, frames > garbageAfter {
+                // What a corrupted worker would do: bytes that are no frame at all.
+                let junk = [UInt8](repeating: 0x5A, count: 64)
+                _ = try junk.withUnsafeBytes { try writer.fd.writeAll($0) }
+            }
+            try writer.send(.outputChunk, Frame.tagged(UInt32(partition), chunk))
+        }
+        let spill: SpillContext?
+        let spilledBefore: SpillStats
+        if let scratch = m.scratch {
+            spill = try spillContext(scratch: scratch, budgetBytes: m.memoryBudget, level: m.zstdLevel)
+            spilledBefore = spill!.stats
+        } else {
+            spill = nil
+            spilledBefore = SpillStats()
+        }
         do {
-            let head = try TaskPipeline.build(m.operators, inputTypes: m.inputTypes, sink: sink, joinTables: tables)
+            let head = try TaskPipeline.build(m.operators, inputTypes: m.inputTypes, sink: sink, joinTables: tables, spill: spill)
             switch m.input {
             case .split(let source, let split, let columns):
                 try CSVSource(source).read(CSVSourceSplit(split), columns: columns, into: head)
@@ -116,7 +135,17 @@ struct Worker {
             if case .chunks = m.input { try? drainInput(m, &reader) }
             return try fail(m, error)
         }
-        try writer.send(.taskDone, try MessageCoding.encode(TaskResult(attempt: m.attempt, rowsOut: sink.rows)))
+        var spilled = spill?.stats ?? SpillStats()
+        spilled.subtract(spilledBefore)
+        try writer.send(.taskDone, try MessageCoding.encode(TaskResult(attempt: m.attempt, rowsOut: sink.rows, spilled: spilled)))
+    }
+
+    /// The spill context for a budget, kept for the worker's life (one per budget).
+    private mutating func spillContext(scratch path: String, budgetBytes: Int, level: Int) throws -> SpillContext {
+        if let c = spillContexts[budgetBytes], c.scratch.path == path { return c }
+        let c = SpillContext(scratch: ScratchDirectory(adopting: path), budgetBytes: budgetBytes, zstdLevel: level)
+        spillContexts[budgetBytes] = c
+        return c
     }
 
     /// Reads and drops what is left of a task's input after it failed.
@@ -135,49 +164,6 @@ struct Worker {
         }
         try writer.send(.taskFailed, try MessageCoding.encode(failure))
     }
-}
-
-/// The end of a worker's pipeline: sends each output chunk to the supervisor, split by
-/// partition when the stage's output is hash-partitioned.
-final class FrameSink: ChunkConsumer {
-    let writer: FrameWriter
-    let keys: [Int]?
-    let partitions: Int
-    var rows = 0
-    var garbageAfter: Int?
-    var frames = 0
-
-    init(writer: FrameWriter, keys: [Int]?, partitions: Int) {
-        self.writer = writer
-        self.keys = keys
-        self.partitions = partitions
-    }
-
-    func consume(_ chunk: Chunk) throws -> Bool {
-        if chunk.count == 0 { return true }
-        frames += 1
-        if let garbageAfter, frames > garbageAfter {
-            // What a corrupted worker would do: bytes that are no frame at all.
-            let junk = [UInt8](repeating: 0x5A, count: 64)
-            _ = try junk.withUnsafeBytes { try writer.fd.writeAll($0) }
-        }
-        var plain = chunk
-        plain.origin = nil
-        rows += chunk.count
-        guard let keys, partitions > 1 else {
-            try writer.send(.outputChunk, Frame.tagged(0, plain))
-            return true
-        }
-        let parts = HashPartitioner.partitions(keys.map { plain.columns[$0] }, count: plain.count, partitions: partitions)
-        var rowsOf = Array(repeating: [Int32](), count: partitions)
-        for (i, p) in parts.enumerated() { rowsOf[Int(p)].append(Int32(i)) }
-        for (p, r) in rowsOf.enumerated() where !r.isEmpty {
-            try writer.send(.outputChunk, Frame.tagged(UInt32(p), r.count == plain.count ? plain : plain.gather(r)))
-        }
-        return true
-    }
-
-    func finish() throws {}
 }
 
 enum FileDescriptorStderr {

@@ -1,0 +1,191 @@
+import SluiceCore
+import SluiceExec
+
+/// The stage outputs a run holds between stages (shuffle partitions, gathered results,
+/// join build sides), as numbered buffers of chunks. Buffers stay in memory while the
+/// store's bytes are within its budget; past it, the largest buffers in memory are
+/// written to zstd spill files in the run's scratch directory and read back when a task
+/// reads its input.
+///
+/// ```
+///  append(buffer, chunk) ──> memory segment ──(over budget: largest first)──> spill file
+///  chunks(buffer)        ──> the buffer's segments in order, files decoded as they are read
+///  drop(buffer)          ──> memory freed, files deleted
+/// ```
+///
+/// Safe from any thread: thread mode's tasks read while the supervisor appends.
+public final class ChunkStore: @unchecked Sendable {
+    public typealias BufferID = Int
+
+    private enum Segment {
+        case memory([Chunk])
+        case file(ScratchFile)
+    }
+
+    private struct Buffer {
+        var segments: [Segment] = []
+        /// Bytes of the last segment when it is in memory (the one appends go to).
+        var memoryBytes = 0
+    }
+
+    private let lock = PthreadMutex()
+    private var buffers: [BufferID: Buffer] = [:]
+    private var nextID = 0
+    private var memoryBytes = 0
+    /// Bytes the store may hold in memory; nil: unlimited (no scratch directory).
+    private let budget: Int?
+    private let spill: SpillContext?
+
+    /// A store that spills past `budgetBytes` through `spill`; without a context, it keeps
+    /// everything in memory.
+    public init(spill: SpillContext?, budgetBytes: Int) {
+        self.spill = spill
+        budget = spill == nil ? nil : max(budgetBytes, 1)
+    }
+
+    /// A new, empty buffer.
+    public func makeBuffer() -> BufferID {
+        lock.withLock {
+            nextID += 1
+            buffers[nextID] = Buffer()
+            return nextID
+        }
+    }
+
+    /// Adds a chunk at the end of a buffer; may spill buffers to stay within the budget.
+    public func append(_ chunk: Chunk, to id: BufferID) throws {
+        guard chunk.count > 0 else { return }
+        let bytes = SortOperator.memoryBytes(of: chunk)
+        let victims: [(BufferID, [Chunk])] = lock.withLock {
+            guard var b = buffers[id] else { return [] }
+            if case .memory(var chunks)? = b.segments.last {
+                chunks.append(chunk)
+                b.segments[b.segments.count - 1] = .memory(chunks)
+            } else {
+                b.segments.append(.memory([chunk]))
+            }
+            b.memoryBytes += bytes
+            buffers[id] = b
+            memoryBytes += bytes
+            return takeVictims()
+        }
+        for (victim, chunks) in victims { try write(chunks, of: victim) }
+    }
+
+    /// Every chunk of a buffer, in the order appended.
+    public func chunks(_ id: BufferID) -> ChunkSequence {
+        let segments = lock.withLock { buffers[id]?.segments ?? [] }
+        return ChunkSequence(segments: segments.map {
+            switch $0 {
+            case .memory(let c): return .memory(c)
+            case .file(let f): return .file(f)
+            }
+        }, readBufferSize: spill?.readBufferSize ?? (1 << 20))
+    }
+
+    /// Frees a buffer: its chunks in memory and its files.
+    public func drop(_ id: BufferID) {
+        let freed = lock.withLock { () -> [Segment] in
+            guard let b = buffers.removeValue(forKey: id) else { return [] }
+            memoryBytes -= b.memoryBytes
+            return b.segments
+        }
+        for case .file(let f) in freed { try? f.remove() }
+    }
+
+    /// Bytes held in memory now.
+    public var bytesInMemory: Int { lock.withLock { memoryBytes } }
+
+    /// Called with the lock held: while over budget, takes the largest in-memory tail
+    /// segments out of their buffers (their bytes no longer counted) for writing.
+    private func takeVictims() -> [(BufferID, [Chunk])] {
+        guard let budget, memoryBytes > budget else { return [] }
+        var out: [(BufferID, [Chunk])] = []
+        while memoryBytes > budget / 2 {
+            guard let (id, b) = buffers.max(by: { $0.value.memoryBytes < $1.value.memoryBytes }), b.memoryBytes > 0,
+                  case .memory(let chunks)? = b.segments.last else { break }
+            var taken = b
+            taken.segments.removeLast()
+            memoryBytes -= b.memoryBytes
+            taken.memoryBytes = 0
+            buffers[id] = taken
+            out.append((id, chunks))
+        }
+        return out
+    }
+
+    /// Writes chunks taken from a buffer to a spill file and puts the file in their place.
+    /// A later append goes after the file, so order is kept.
+    private func write(_ chunks: [Chunk], of id: BufferID) throws {
+        guard let spill else { return }
+        let (file, writer) = try spill.createFile(prefix: "shuffle")
+        spill.countSpill(.shuffle)
+        for c in chunks { try writer.append(c) }
+        try spill.finish(writer)
+        let placed: Bool = lock.withLock {
+            guard var b = buffers[id] else { return false }
+            // Appends made while the file was written sit after it.
+            var insertAt = b.segments.count
+            if case .memory? = b.segments.last { insertAt -= 1 }
+            b.segments.insert(.file(file), at: insertAt)
+            buffers[id] = b
+            return true
+        }
+        if !placed { try? file.remove() }
+    }
+}
+
+/// The chunks of a ``ChunkStore`` buffer, read in order; spill files are decoded as the
+/// iteration reaches them.
+public struct ChunkSequence {
+    enum Part {
+        case memory([Chunk])
+        case file(ScratchFile)
+    }
+
+    let segments: [Part]
+    let readBufferSize: Int
+
+    public func makeIterator() -> Iterator { Iterator(parts: segments, readBufferSize: readBufferSize) }
+
+    /// Reads the chunks one by one; a spill file that cannot be read is an error, never a
+    /// silent end.
+    public struct Iterator {
+        var parts: ArraySlice<Part>
+        let readBufferSize: Int
+        var memory: ArraySlice<Chunk> = []
+        var reader: SpillFileReader?
+
+        init(parts: [Part], readBufferSize: Int) {
+            self.parts = parts[...]
+            self.readBufferSize = readBufferSize
+        }
+
+        /// The next chunk, or nil at the end; a spill file that cannot be read throws.
+        public mutating func nextChunk() throws -> Chunk? {
+            while true {
+                if let c = memory.popFirst() { return c }
+                if let r = reader {
+                    if let c = try r.next() { return c }
+                    r.close()
+                    reader = nil
+                    continue
+                }
+                guard let part = parts.popFirst() else { return nil }
+                switch part {
+                case .memory(let chunks): memory = chunks[...]
+                case .file(let f): reader = try SpillFileReader(path: f.path, bufferSize: readBufferSize)
+                }
+            }
+        }
+    }
+
+    /// Calls `body` with each chunk in order until it returns false; a spill file's error
+    /// is thrown.
+    public func each(_ body: (Chunk) throws -> Bool) throws {
+        var it = makeIterator()
+        while let c = try it.nextChunk() {
+            if !(try body(c)) { return }
+        }
+    }
+}

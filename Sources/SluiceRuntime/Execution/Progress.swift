@@ -1,0 +1,120 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import SluiceExec
+
+/// What a run shows of its progress on stderr. On a terminal, one live line rewritten in
+/// place: stage, tasks done of total, rows/s, MB/s, spill, ETA. Otherwise one log line per
+/// finished stage. Nothing with `--quiet`.
+///
+/// ```
+/// stage 1 (2 of 3): 14/40 tasks, 5.1 M rows/s, 486 MB/s, spilled 0 B, ETA 2 s
+/// ```
+public final class Progress: @unchecked Sendable {
+    public enum Style: Sendable {
+        case live, lines, quiet
+    }
+
+    let style: Style
+    let logger: Logger
+    let spilled: () -> SpillStats
+    private let lock = PthreadMutex()
+    private var stage = 0, position = 0, stages = 0, label = ""
+    private var tasks = 0, done = 0
+    private var rows = 0, bytes: Int64 = 0
+    private var started = 0.0, lastDrawn = 0.0
+    private var drawn = false
+
+    /// `quiet` wins; otherwise a live line when stderr is a terminal.
+    public init(quiet: Bool, logger: Logger, spilled: @escaping () -> SpillStats) {
+        style = quiet ? .quiet : (isatty(2) == 1 ? .live : .lines)
+        self.logger = logger
+        self.spilled = spilled
+    }
+
+    /// Stage `id` (as `explain` numbers it), the `index`-th of `stages`, begins with
+    /// `tasks` tasks.
+    public func startStage(_ id: Int, index: Int, of stages: Int, tasks: Int, label: String) {
+        lock.withLock {
+            stage = id
+            position = index + 1
+            self.stages = stages
+            self.label = label
+            self.tasks = tasks
+            done = 0
+            rows = 0
+            bytes = 0
+            started = monotonicSeconds()
+            lastDrawn = 0
+        }
+    }
+
+    /// A task finished, having read `bytes` of input (0 for chunks handed over) and
+    /// produced `rows`.
+    public func taskDone(rows: Int, bytes: Int64) {
+        lock.withLock {
+            done += 1
+            self.rows += rows
+            self.bytes += bytes
+            guard style == .live else { return }
+            let now = monotonicSeconds()
+            if now - lastDrawn >= 0.1 || done == tasks {
+                lastDrawn = now
+                draw(now)
+            }
+        }
+    }
+
+    /// The stage is over: the live line is cleared, or its log line written.
+    public func finishStage() {
+        lock.withLock {
+            let seconds = monotonicSeconds() - started
+            switch style {
+            case .quiet:
+                break
+            case .live:
+                if drawn { write("\r\u{1B}[K") }
+                drawn = false
+            case .lines:
+                let read = bytes > 0 ? ", \(Self.megabytes(bytes)) read" : ""
+                logger.info("stage \(stage) (\(position) of \(stages), \(label)): \(tasks) task\(tasks == 1 ? "" : "s"), \(rows) rows out\(read) in \(Self.fixed(seconds)) s")
+            }
+        }
+    }
+
+    /// Called with the lock held.
+    private func draw(_ now: Double) {
+        let seconds = max(now - started, 1e-3)
+        var line = "stage \(stage) (\(position) of \(stages)): \(done)/\(tasks) tasks, \(Self.count(Double(rows) / seconds)) rows/s"
+        if bytes > 0 { line += ", \(Self.fixed(Double(bytes) / 1e6 / seconds)) MB/s" }
+        let s = spilled()
+        if s.spills > 0 { line += ", spilled \(Self.megabytes(s.compressedBytes))" }
+        if done > 0 && done < tasks {
+            line += ", ETA \(Self.fixed(seconds / Double(done) * Double(tasks - done))) s"
+        }
+        write("\r" + line + "\u{1B}[K")
+        drawn = true
+    }
+
+    private func write(_ s: String) {
+        var s = s
+        s.withUTF8 { p in _ = Glibc.write(2, p.baseAddress, p.count) }
+    }
+
+    static func megabytes(_ b: Int64) -> String { "\(fixed(Double(b) / 1e6)) MB" }
+
+    /// `5.1 M`, `820 k`, `12`.
+    static func count(_ x: Double) -> String {
+        if x >= 1e6 { return "\(fixed(x / 1e6)) M" }
+        if x >= 1e3 { return "\(Int(x / 1e3)) k" }
+        return String(Int(x))
+    }
+
+    /// One decimal below 100, none above.
+    static func fixed(_ x: Double) -> String {
+        if x >= 100 || x.isNaN { return String(Int(x.isFinite ? x : 0)) }
+        let tenths = Int((x * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+}

@@ -1,0 +1,74 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SluiceCore
+@testable import SluiceExec
+import Testing
+@testable import SluiceRuntime
+
+@Suite struct ChunkStoreTests {
+    /// A chunk of `rows` BIGINT values starting at `start`.
+    func chunk(_ start: Int, rows: Int = 1000) -> Chunk {
+        Chunk(columns: [Column(type: .bigint, storage: .int64((start..<(start + rows)).map(Int64.init)))], count: rows)
+    }
+
+    func values(_ store: ChunkStore, _ id: ChunkStore.BufferID) throws -> [Int64] {
+        var out: [Int64] = []
+        try store.chunks(id).each { c in
+            guard case .int64(let v) = c.columns[0].storage else { return false }
+            out += v
+            return true
+        }
+        return out
+    }
+
+    func files(in dir: ScratchDirectory) -> Int {
+        (try? ScratchDirectory.listDirectory(dir.path).count) ?? -1
+    }
+
+    @Test func withoutABudgetEverythingStaysInMemory() throws {
+        let store = ChunkStore(spill: nil, budgetBytes: 1)
+        let a = store.makeBuffer()
+        for i in 0..<10 { try store.append(chunk(i * 1000), to: a) }
+        #expect(try values(store, a) == (0..<10_000).map(Int64.init))
+        #expect(store.bytesInMemory == 80_000)
+        store.drop(a)
+        #expect(store.bytesInMemory == 0)
+    }
+
+    @Test func overBudgetBuffersSpillAndReadBackInOrder() throws {
+        let dir = try ScratchDirectory()
+        defer { try? dir.remove() }
+        let spill = SpillContext(scratch: dir, budgetBytes: 20_000, zstdLevel: 1)
+        let store = ChunkStore(spill: spill, budgetBytes: 20_000)
+        let a = store.makeBuffer(), b = store.makeBuffer()
+        // Interleaved appends: each buffer ends up as files and a tail in memory.
+        for i in 0..<20 {
+            try store.append(chunk(i * 1000), to: a)
+            try store.append(chunk(100_000 + i * 1000, rows: 500), to: b)
+        }
+        #expect(store.bytesInMemory <= 20_000 + 8_000)
+        #expect(spill.stats.byKind["shuffle"] ?? 0 > 0)
+        #expect(files(in: dir) == spill.stats.files)
+        #expect(try values(store, a) == (0..<20_000).map(Int64.init))
+        #expect(try values(store, b) == (0..<20).flatMap { i in (0..<500).map { Int64(100_000 + i * 1000 + $0) } })
+        // Reading does not consume: a second reader sees the same rows.
+        #expect(try values(store, a).count == 20_000)
+        store.drop(a)
+        store.drop(b)
+        #expect(files(in: dir) == 0)
+        #expect(store.bytesInMemory == 0)
+    }
+
+    @Test func aDamagedSpillFileIsAnErrorNotAShortRead() throws {
+        let dir = try ScratchDirectory()
+        defer { try? dir.remove() }
+        let spill = SpillContext(scratch: dir, budgetBytes: 4096, zstdLevel: 1)
+        let store = ChunkStore(spill: spill, budgetBytes: 4096)
+        let a = store.makeBuffer()
+        for i in 0..<4 { try store.append(chunk(i * 1000), to: a) }
+        let name = try #require(try ScratchDirectory.listDirectory(dir.path).sorted().first)
+        #expect(truncate(dir.path + "/" + name, 20) == 0)
+        #expect(throws: SpillError.self) { try values(store, a) }
+    }
+}
