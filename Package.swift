@@ -22,7 +22,7 @@ let package = Package(
             providers: [.apt(["libzstd-dev"])]
         ),
         .target(name: "CSluiceShims"),
-        .target(name: "SluiceCore", swiftSettings: optimize),
+        .target(name: "SluiceCore", dependencies: ["CSluiceShims"], swiftSettings: optimize),
         .target(name: "SluiceCSV", dependencies: ["SluiceCore"], swiftSettings: optimize),
         .target(name: "SluiceSQL", dependencies: ["SluiceCore"], swiftSettings: optimize),
         .target(

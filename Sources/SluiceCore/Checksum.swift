@@ -1,3 +1,5 @@
+import CSluiceShims
+
 /// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of chunk frames,
 /// spill-file blocks and pipe messages. Same value as iSCSI, ext4 metadata, LevelDB and
 /// Kafka record batches: `CRC32C.checksum("123456789")` is 0xE3069283.
@@ -7,7 +9,8 @@
 /// branches. Only the four lookups of the bytes the running CRC is folded into depend on
 /// the previous iteration; the other twelve, and a balanced XOR tree, are off that path.
 /// About 2 to 3.5 GB/s on one core, twice the plain slicing-by-8 loop (whose linear XOR
-/// chain is latency-bound); the hardware `crc32` instruction would need a C target.
+/// chain is latency-bound). Where the processor has the `crc32` instruction (SSE 4.2), a C
+/// shim uses it instead, several times faster; both give the same value.
 public enum CRC32C {
     /// The CRC of `bytes`.
     public static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
@@ -25,6 +28,14 @@ public enum CRC32C {
 
     /// Continues a CRC over more bytes: `update(update(0, a), b) == checksum(a + b)`.
     public static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return crc }
+        var hardware: UInt32 = 0
+        if sluice_crc32c_hardware(crc, base, bytes.count, &hardware) == 1 { return hardware }
+        return software(crc, bytes)
+    }
+
+    /// The table-driven CRC, for processors without the instruction (and to test against).
+    static func software(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
         guard var p = bytes.baseAddress, bytes.count > 0 else { return crc }
         var n = bytes.count
         var c = ~crc

@@ -171,6 +171,10 @@ public enum DateTime {
         if d.isNaN { return "NaN" }
         if d.isInfinite { return d < 0 ? "-Infinity" : "Infinity" }
         if d == 0 { return d.sign == .minus ? "-0.0" : "0.0" }
+        // Between 1e-3 and 1e7 Swift's description is already Java's layout: the shortest
+        // round-trip digits, a point, at least one digit after it.
+        let magnitude = Swift.abs(d)
+        if magnitude >= 1e-3 && magnitude < 1e7 { return d.description }
         // Swift's description gives the shortest round-trip digits; re-lay them out.
         let desc = "\(Swift.abs(d))"
         var digits = ""

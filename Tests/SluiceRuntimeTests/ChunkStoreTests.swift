@@ -1,7 +1,9 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 import SluiceCore
+import Synchronization
 @testable import SluiceExec
 import Testing
 @testable import SluiceRuntime
@@ -58,6 +60,25 @@ import Testing
         store.drop(b)
         #expect(files(in: dir) == 0)
         #expect(store.bytesInMemory == 0)
+    }
+
+    @Test func buffersKeepTheirOrderWhenOtherThreadsSpillThem() throws {
+        let dir = try ScratchDirectory()
+        defer { try? dir.remove() }
+        let spill = SpillContext(scratch: dir, budgetBytes: 4096, zstdLevel: 1)
+        let store = ChunkStore(spill: spill, budgetBytes: 4096)
+        let ids = (0..<4).map { _ in store.makeBuffer() }
+        let failed = Mutex(false)
+        // Each thread appends to its own buffer; any thread may spill any buffer.
+        DispatchQueue.concurrentPerform(iterations: ids.count) { t in
+            for i in 0..<200 {
+                do { try store.append(chunk(t * 1_000_000 + i * 100, rows: 100), to: ids[t]) } catch { failed.withLock { $0 = true } }
+            }
+        }
+        #expect(!failed.withLock { $0 })
+        for (t, id) in ids.enumerated() {
+            #expect(try values(store, id) == (0..<20_000).map { Int64(t * 1_000_000 + $0) })
+        }
     }
 
     @Test func aDamagedSpillFileIsAnErrorNotAShortRead() throws {

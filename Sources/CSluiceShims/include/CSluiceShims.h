@@ -2,7 +2,14 @@
 #define SLUICE_C_SHIMS_H
 
 #include <spawn.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
+
+/// CRC-32C of `count` bytes continuing `crc`, with the processor's crc32 instruction (SSE
+/// 4.2 on x86-64). Returns 1 with `*result` set, or 0 when the processor has no such
+/// instruction (the caller computes it in software).
+int sluice_crc32c_hardware(uint32_t crc, const void *bytes, size_t count, uint32_t *result);
 
 /// pipe2(2) with O_CLOEXEC; Glibc declares it only under _GNU_SOURCE.
 int sluice_pipe_cloexec(int fds[2]);

@@ -20,6 +20,9 @@ public final class ChunkStore: @unchecked Sendable {
     private enum Segment {
         case memory([Chunk])
         case file(ScratchFile)
+        /// Chunks being written to a file by another thread: the file takes this place, so
+        /// that the buffer keeps its order whoever finishes first.
+        case writing(Int)
     }
 
     private struct Buffer {
@@ -31,6 +34,7 @@ public final class ChunkStore: @unchecked Sendable {
     private let lock = PthreadMutex()
     private var buffers: [BufferID: Buffer] = [:]
     private var nextID = 0
+    private var nextWrite = 0
     private var memoryBytes = 0
     /// Bytes the store may hold in memory; nil: unlimited (no scratch directory).
     private let budget: Int?
@@ -56,7 +60,7 @@ public final class ChunkStore: @unchecked Sendable {
     public func append(_ chunk: Chunk, to id: BufferID) throws {
         guard chunk.count > 0 else { return }
         let bytes = SortOperator.memoryBytes(of: chunk)
-        let victims: [(BufferID, [Chunk])] = lock.withLock {
+        let victims: [(BufferID, Int, [Chunk])] = lock.withLock {
             guard var b = buffers[id] else { return [] }
             if case .memory(var chunks)? = b.segments.last {
                 chunks.append(chunk)
@@ -69,16 +73,18 @@ public final class ChunkStore: @unchecked Sendable {
             memoryBytes += bytes
             return takeVictims()
         }
-        for (victim, chunks) in victims { try write(chunks, of: victim) }
+        for (victim, token, chunks) in victims { try write(chunks, of: victim, token: token) }
     }
 
     /// Every chunk of a buffer, in the order appended.
     public func chunks(_ id: BufferID) -> ChunkSequence {
         let segments = lock.withLock { buffers[id]?.segments ?? [] }
-        return ChunkSequence(segments: segments.map {
+        // Every append has returned before a buffer is read, so no write is under way.
+        return ChunkSequence(segments: segments.compactMap {
             switch $0 {
             case .memory(let c): return .memory(c)
             case .file(let f): return .file(f)
+            case .writing: return nil
             }
         }, readBufferSize: spill?.readBufferSize ?? (1 << 20))
     }
@@ -97,37 +103,38 @@ public final class ChunkStore: @unchecked Sendable {
     public var bytesInMemory: Int { lock.withLock { memoryBytes } }
 
     /// Called with the lock held: while over budget, takes the largest in-memory tail
-    /// segments out of their buffers (their bytes no longer counted) for writing.
-    private func takeVictims() -> [(BufferID, [Chunk])] {
+    /// segments out of their buffers (their bytes no longer counted) for writing, leaving
+    /// a ``Segment/writing(_:)`` mark in their place.
+    private func takeVictims() -> [(BufferID, Int, [Chunk])] {
         guard let budget, memoryBytes > budget else { return [] }
-        var out: [(BufferID, [Chunk])] = []
+        var out: [(BufferID, Int, [Chunk])] = []
         while memoryBytes > budget / 2 {
             guard let (id, b) = buffers.max(by: { $0.value.memoryBytes < $1.value.memoryBytes }), b.memoryBytes > 0,
                   case .memory(let chunks)? = b.segments.last else { break }
             var taken = b
-            taken.segments.removeLast()
+            nextWrite += 1
+            taken.segments[taken.segments.count - 1] = .writing(nextWrite)
             memoryBytes -= b.memoryBytes
             taken.memoryBytes = 0
             buffers[id] = taken
-            out.append((id, chunks))
+            out.append((id, nextWrite, chunks))
         }
         return out
     }
 
-    /// Writes chunks taken from a buffer to a spill file and puts the file in their place.
-    /// A later append goes after the file, so order is kept.
-    private func write(_ chunks: [Chunk], of id: BufferID) throws {
+    /// Writes chunks taken from a buffer to a spill file and puts the file where its mark is.
+    private func write(_ chunks: [Chunk], of id: BufferID, token: Int) throws {
         guard let spill else { return }
         let (file, writer) = try spill.createFile(prefix: "shuffle")
         spill.countSpill(.shuffle)
         for c in chunks { try writer.append(c) }
         try spill.finish(writer)
         let placed: Bool = lock.withLock {
-            guard var b = buffers[id] else { return false }
-            // Appends made while the file was written sit after it.
-            var insertAt = b.segments.count
-            if case .memory? = b.segments.last { insertAt -= 1 }
-            b.segments.insert(.file(file), at: insertAt)
+            guard var b = buffers[id], let at = b.segments.firstIndex(where: {
+                if case .writing(token) = $0 { return true }
+                return false
+            }) else { return false }
+            b.segments[at] = .file(file)
             buffers[id] = b
             return true
         }
