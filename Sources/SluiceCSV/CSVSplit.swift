@@ -5,7 +5,7 @@
 /// `start ..< end` and that begin a line, so a reader that does not start at 0 skips to
 /// just past the next `\n`, and it reads its last record past `end` to that record's line
 /// end. No record is lost or read twice, whatever the cut.
-public struct CSVSplit: Sendable, Hashable {
+public struct CSVSplit: Sendable, Hashable, Codable {
     /// Index of the file in ``CSVDataset/files``.
     public var fileIndex: Int
     public var path: String

@@ -179,14 +179,7 @@ enum FileSystem {
     static func list(_ path: String) throws(CSVError) -> [String] {
         guard let dir = opendir(path) else { throw .io(operation: "list directory", path: path, errno: errno) }
         defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
+        return directoryEntryNames(dir)
     }
 
     /// Paths matching a shell pattern (glob(3): `*`, `?`, `[...]` per path component), sorted.

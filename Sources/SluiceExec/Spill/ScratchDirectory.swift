@@ -115,18 +115,7 @@ public final class ScratchDirectory: Sendable {
         repeat { dir = opendir(path) } while dir == nil && errno == EINTR
         guard let dir else { throw IOError("list", path: path, errno: errno) }
         defer { closedir(dir) }
-        return readNames(dir)
-    }
-
-    static func readNames(_ dir: OpaquePointer) -> [String] {
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
+        return directoryEntryNames(dir)
     }
 
     /// Removes `path` and, for a directory, all it holds, relative to open directory
@@ -167,7 +156,7 @@ public final class ScratchDirectory: Sendable {
         }
         defer { closedir(dir) }
         let parent = dirfd(dir)
-        for name in readNames(dir) {
+        for name in directoryEntryNames(dir) {
             let child = path + "/" + name
             var st = stat()
             if fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) != 0 {

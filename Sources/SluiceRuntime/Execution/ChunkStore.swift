@@ -196,3 +196,55 @@ public struct ChunkSequence {
         }
     }
 }
+
+/// The outputs of a query's finished stages, per stage, task and partition, as buffers of
+/// a ``ChunkStore``; both executors keep them so. A stage's output is freed once the last
+/// stage that reads it is done; the result stage's rows are collected in order.
+final class StageOutputs {
+    let store: ChunkStore
+    private var buffers: [Int: [[ChunkStore.BufferID]]] = [:]
+    private var readers: [Int: Int]
+    private(set) var result: [Chunk] = []
+
+    init(_ plan: PhysicalPlan, store: ChunkStore) {
+        self.store = store
+        readers = plan.readerCounts
+    }
+
+    deinit {
+        for b in buffers.values.joined().joined() { store.drop(b) }
+    }
+
+    /// A finished stage's buffers, per task and partition.
+    subscript(stage: Int) -> [[ChunkStore.BufferID]] { buffers[stage]! }
+
+    /// What each reduce task of a shuffle from `stage` reads: its partition of every task.
+    func shuffleInputs(from stage: Int, partitions: Int) -> [[ChunkStore.BufferID]] {
+        let data = self[stage]
+        return (0..<partitions).map { p in data.map { $0[p] } }
+    }
+
+    /// Every buffer of the stages, in order: a gather's input, a join's build side.
+    func all(_ stages: [Int]) -> [ChunkStore.BufferID] {
+        stages.flatMap { Array(self[$0].joined()) }
+    }
+
+    /// Records `stage` as finished with `data`: frees the inputs no later stage reads,
+    /// then keeps its output, or collects it when it is the result.
+    func finish(_ stage: StagePlan, _ data: [[ChunkStore.BufferID]]) throws {
+        for from in stage.reads {
+            readers[from, default: 1] -= 1
+            if readers[from] == 0, let done = buffers.removeValue(forKey: from) {
+                for b in done.joined() { store.drop(b) }
+            }
+        }
+        guard case .result = stage.output else {
+            buffers[stage.id] = data
+            return
+        }
+        for task in data {
+            try store.chunks(task[0]).each { result.append($0); return true }
+            store.drop(task[0])
+        }
+    }
+}

@@ -21,19 +21,16 @@ public final class LocalExecutor: @unchecked Sendable {
     /// and are dropped once the last stage that reads them is done.
     public func run(_ plan: PhysicalPlan) throws -> [Chunk] {
         let store = ChunkStore(spill: try memory.spillContext(budgetBytes: memory.shareBytes), budgetBytes: memory.shareBytes)
-        var outputs: [Int: [[ChunkStore.BufferID]]] = [:]
-        var readers = plan.readerCounts
-        defer { for buffers in outputs.values { for b in buffers.joined() { store.drop(b) } } }
-        var result: [Chunk] = []
+        let outputs = StageOutputs(plan, store: store)
         for (index, stage) in plan.stages.enumerated() {
-            let inputs = try taskInputs(stage, outputs, store)
+            let inputs = try taskInputs(stage, outputs)
             progress?.startStage(stage.id, index: index, of: plan.stages.count, tasks: inputs.count, label: stage.label)
             // Build sides of the stage's joins, once, shared by its tasks.
             var tables: [Int: JoinHashTable] = [:]
             for (i, op) in stage.operators.enumerated() {
                 if case .hashJoin(let j) = op {
                     var chunks: [Chunk] = []
-                    for b in outputs[j.buildStage]!.joined() {
+                    for b in outputs.all([j.buildStage]) {
                         try store.chunks(b).each { chunks.append($0); return true }
                     }
                     tables[i] = try JoinHashTable(chunks: chunks, types: j.buildTypes, keys: j.buildKeys)
@@ -75,27 +72,13 @@ public final class LocalExecutor: @unchecked Sendable {
                     }
                 }
             }
-            // Inputs no later stage reads are freed.
-            for from in stage.reads {
-                readers[from, default: 1] -= 1
-                if readers[from] == 0, let done = outputs.removeValue(forKey: from) {
-                    for b in done.joined() { store.drop(b) }
-                }
-            }
             // The first failing task (in task order) decides the error, so that the
             // same input gives the same message whatever the timing.
             for t in 0..<taskCount { if let e = errors[t] { throw e } }
             progress?.finishStage()
-            if case .result = stage.output {
-                for task in buffers {
-                    try store.chunks(task[0]).each { result.append($0); return true }
-                    store.drop(task[0])
-                }
-            } else {
-                outputs[stage.id] = buffers
-            }
+            try outputs.finish(stage, buffers)
         }
-        return result
+        return outputs.result
     }
 
     /// What each task of a stage reads.
@@ -105,7 +88,7 @@ public final class LocalExecutor: @unchecked Sendable {
         case oneRow
     }
 
-    private func taskInputs(_ stage: StagePlan, _ outputs: [Int: [[ChunkStore.BufferID]]], _ store: ChunkStore) throws -> [TaskInput] {
+    private func taskInputs(_ stage: StagePlan, _ outputs: StageOutputs) throws -> [TaskInput] {
         switch stage.input {
         case .scan(let spec):
             guard let source = spec.source as? ExecutableSource else {
@@ -116,10 +99,9 @@ public final class LocalExecutor: @unchecked Sendable {
         case .oneRow:
             return [.oneRow]
         case .shuffle(let from, let partitions):
-            let data = outputs[from]!
-            return (0..<partitions).map { p in .buffers(data.map { $0[p] }) }
+            return outputs.shuffleInputs(from: from, partitions: partitions).map { .buffers($0) }
         case .gather(let from):
-            return [.buffers(from.flatMap { outputs[$0]!.flatMap { $0 } })]
+            return [.buffers(outputs.all(from))]
         }
     }
 

@@ -31,7 +31,7 @@ public struct TaskMessage: Codable, Sendable {
 
     public enum Input: Codable, Sendable {
         /// Read a split of a CSV source.
-        case split(CSVSourceDescription, CSVSplitDescription, columns: [Int])
+        case split(CSVSourceDescription, CSVSplit, columns: [Int])
         /// Input chunks follow as frames, until `inputEnd`.
         case chunks
         /// One row with no columns.
@@ -79,16 +79,6 @@ public struct CSVSourceDescription: Codable, Sendable {
         public var nanoseconds: Int32
         public var partitionValues: [Value]
     }
-}
-
-/// A byte range of one file of a CSV source.
-public struct CSVSplitDescription: Codable, Sendable {
-    public var fileIndex: Int
-    public var path: String
-    public var start: Int64
-    public var end: Int64
-    public var fileSize: Int64
-    public var partitionValues: [Value]
 }
 
 /// JSON for the small control messages (chunks travel in their binary encoding).

@@ -173,28 +173,12 @@ public final class ProcessExecutor: @unchecked Sendable {
     public func run(_ plan: PhysicalPlan) throws -> [Chunk] {
         try startWorkers()
         let store = ChunkStore(spill: try memory.spillContext(budgetBytes: memory.shareBytes), budgetBytes: memory.shareBytes)
-        var outputs: [Int: [[ChunkStore.BufferID]]] = [:]
-        var readers = plan.readerCounts
-        defer { for buffers in outputs.values { for b in buffers.joined() { store.drop(b) } } }
-        var result: [Chunk] = []
+        let outputs = StageOutputs(plan, store: store)
         do {
             for (index, stage) in plan.stages.enumerated() {
                 let data = try runStage(stage, outputs, store, index: index, of: plan.stages.count)
                 progress?.finishStage()
-                for from in stage.reads {
-                    readers[from, default: 1] -= 1
-                    if readers[from] == 0, let done = outputs.removeValue(forKey: from) {
-                        for b in done.joined() { store.drop(b) }
-                    }
-                }
-                if case .result = stage.output {
-                    for task in data {
-                        try store.chunks(task[0]).each { result.append($0); return true }
-                        store.drop(task[0])
-                    }
-                } else {
-                    outputs[stage.id] = data
-                }
+                try outputs.finish(stage, data)
             }
         } catch {
             // Stop whatever is still running; the next query gets fresh workers.
@@ -202,35 +186,34 @@ public final class ProcessExecutor: @unchecked Sendable {
             shutdown()
             throw error
         }
-        return result
+        return outputs.result
     }
 
     /// What one task of a stage reads.
     private enum TaskInput {
-        case split(CSVSourceDescription, CSVSplitDescription, [Int])
+        case split(CSVSourceDescription, CSVSplit, [Int])
         case buffers([ChunkStore.BufferID])
         case oneRow
     }
 
-    private func inputs(_ stage: StagePlan, _ outputs: [Int: [[ChunkStore.BufferID]]]) throws -> [TaskInput] {
+    private func inputs(_ stage: StagePlan, _ outputs: StageOutputs) throws -> [TaskInput] {
         switch stage.input {
         case .scan(let spec):
             guard let source = spec.source as? CSVSource else { throw InternalError("source \(spec.source.displayName) cannot run in a worker process") }
             let description = source.processDescription
             return try source.splits(partitionFilters: spec.partitionFilters, settings: settings).map {
-                .split(description, ($0 as! CSVSourceSplit).processDescription, spec.columns)
+                .split(description, ($0 as! CSVSourceSplit).split, spec.columns)
             }
         case .oneRow:
             return [.oneRow]
         case .shuffle(let from, let partitions):
-            let data = outputs[from]!
-            return (0..<partitions).map { p in .buffers(data.map { $0[p] }) }
+            return outputs.shuffleInputs(from: from, partitions: partitions).map { .buffers($0) }
         case .gather(let from):
-            return [.buffers(from.flatMap { outputs[$0]!.flatMap { $0 } })]
+            return [.buffers(outputs.all(from))]
         }
     }
 
-    private func runStage(_ stage: StagePlan, _ outputs: [Int: [[ChunkStore.BufferID]]], _ store: ChunkStore,
+    private func runStage(_ stage: StagePlan, _ outputs: StageOutputs, _ store: ChunkStore,
                           index: Int, of stageCount: Int) throws -> [[ChunkStore.BufferID]] {
         let inputs = try self.inputs(stage, outputs)
         progress?.startStage(stage.id, index: index, of: stageCount, tasks: inputs.count, label: stage.label)
@@ -245,7 +228,7 @@ public final class ProcessExecutor: @unchecked Sendable {
         stagesStarted += 1
         var builds: [(op: Int, buffers: [ChunkStore.BufferID])] = []
         for (i, op) in stage.operators.enumerated() {
-            if case .hashJoin(let j) = op { builds.append((i, Array(outputs[j.buildStage]!.joined()))) }
+            if case .hashJoin(let j) = op { builds.append((i, outputs.all([j.buildStage]))) }
         }
         let scratch = try memory.scratch().path
         let budget = memory.operatorBudget(stage.operators)

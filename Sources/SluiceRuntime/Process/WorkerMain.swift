@@ -116,7 +116,7 @@ struct Worker {
             let head = try TaskPipeline.build(m.operators, inputTypes: m.inputTypes, sink: sink, joinTables: tables, spill: spill)
             switch m.input {
             case .split(let source, let split, let columns):
-                try CSVSource(source).read(CSVSourceSplit(split), columns: columns, into: head)
+                try CSVSource(source).read(CSVSourceSplit(split: split), columns: columns, into: head)
             case .oneRow:
                 _ = try head.consume(Chunk(columns: [], count: 1))
             case .chunks:

@@ -112,12 +112,4 @@ struct CSVSourceSplit: SourceSplit {
     var displayName: String { "\(split.path)[\(split.start)..<\(split.end)]" }
 
     init(split: CSVSplit) { self.split = split }
-
-    init(_ d: CSVSplitDescription) {
-        split = CSVSplit(fileIndex: d.fileIndex, path: d.path, start: d.start, end: d.end, fileSize: d.fileSize, partitionValues: d.partitionValues)
-    }
-
-    var processDescription: CSVSplitDescription {
-        CSVSplitDescription(fileIndex: split.fileIndex, path: split.path, start: split.start, end: split.end, fileSize: split.fileSize, partitionValues: split.partitionValues)
-    }
 }
