@@ -93,8 +93,39 @@ EXPECTED = {
 }
 
 
+# job file -> (location it writes, relative to the directory it runs in; the DuckDB query
+# whose rows the written table must hold, with the partition column last).
+OUTPUT_JOBS = {
+    "daily_revenue.sql": ("out/daily_revenue", """
+        SELECT c.region, e.event_type, count(*) AS n, sum(e.amount) AS total, e.dt
+        FROM events e JOIN countries c ON e.country = c.code
+        WHERE e.amount > 0
+        GROUP BY e.dt, c.region, e.event_type"""),
+}
+
+
 def test_every_job_has_expectations():
-    assert sorted(p.name for p in JOBS.glob("*.sql")) == sorted(EXPECTED)
+    assert sorted(p.name for p in JOBS.glob("*.sql")) == sorted(list(EXPECTED) + list(OUTPUT_JOBS))
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("job", sorted(OUTPUT_JOBS))
+def test_output_job_matches_duckdb(sluice_bin, sample_duck, job, tmp_path):
+    """The job runs where its relative paths find the sample data; what it wrote, read back
+    by DuckDB with hive_partitioning, holds the rows DuckDB computes from the input."""
+    (tmp_path / "data").symlink_to(REPO / "data")
+    location, sql = OUTPUT_JOBS[job]
+    for attempt in range(2):  # a second run replaces the same partitions: the same table
+        run = run_sluice(["run", JOBS / job, "--quiet"], cwd=tmp_path)
+        assert run.code == EX_OK, run.describe()
+        assert run.stdout == "", run.describe()
+        out = tmp_path / location
+        assert (out / "_SUCCESS").exists()
+        assert not [p for p in out.iterdir() if p.name.startswith(".sluice-")]
+        written = duck_result(sample_duck, f"""SELECT * FROM read_csv('{out}/*/*.csv', header=true,
+            hive_partitioning=true, escape='"', sample_size=-1, nullstr='')""")
+        problems = compare_results(duck_result(sample_duck, sql), written)
+        assert not problems, f"{job}, run {attempt + 1}:\n" + "\n".join(problems)
 
 
 @pytest.fixture(scope="module")

@@ -28,6 +28,7 @@ public struct Settings: Sendable, Equatable {
         "sluice.memory": "0",
         "sluice.scratch": "",
         "sluice.worker.heartbeatTimeout": "10",
+        "sluice.output.maxOpenFiles": "64",
     ]
 
     /// Settings as written, lower-cased keys not applied: Spark's keys are case-sensitive.
@@ -44,7 +45,7 @@ public struct Settings: Sendable, Equatable {
         switch key {
         case "spark.sql.files.maxPartitionBytes", "hive.exec.max.dynamic.partitions",
              "hive.exec.max.dynamic.partitions.pernode", "hive.exec.max.created.files",
-             "spark.task.maxFailures":
+             "spark.task.maxFailures", "sluice.output.maxOpenFiles":
             guard let n = Settings.parseSize(v), n > 0 else { throw .invalid(key: key, value: value, expected: "a positive whole number") }
             values[key] = String(n)
         case "spark.sql.files.maxRecordsPerFile", "spark.sql.shuffle.partitions", "sluice.workers",

@@ -92,13 +92,28 @@ extension Binder {
         }
     }
 
-    /// Project, distinct, sort, drop the hidden sort columns, limit.
+    /// Project, distinct, distribute, sort, drop the hidden sort and distribution columns,
+    /// limit. A DISTRIBUTE BY key that is not an output column is computed by the
+    /// projection as a hidden column, like an ORDER BY key.
     private func finish(_ input: LogicalPlan, exprs: [Expression], fields: [Field], sortKeys: [SortKey], distinct: Bool, limit: Int?, distributeBy: [Expression]) -> LogicalPlan {
         var plan = input
+        var exprs = exprs
+        var distributeKeys: [Int] = []
+        for e in distributeBy where !e.isConstant {
+            if let j = exprs.firstIndex(of: e) {
+                distributeKeys.append(j)
+            } else {
+                exprs.append(e)
+                distributeKeys.append(exprs.count - 1)
+            }
+        }
         var allFields = fields
         for i in fields.count..<exprs.count { allFields.append(Field(name: "__sort\(i)", type: exprs[i].type)) }
         plan = .project(plan, exprs, allFields)
         if distinct { plan = .distinct(plan) }
+        if !distributeKeys.isEmpty {
+            plan = .repartition(plan, distributeKeys.map { .column($0, allFields[$0].type, name: allFields[$0].name) })
+        }
         if !sortKeys.isEmpty { plan = .sort(plan, sortKeys) }
         if exprs.count > fields.count {
             plan = .project(plan, fields.indices.map { .column($0, fields[$0].type, name: fields[$0].name) }, fields)

@@ -50,6 +50,19 @@ public struct Binder {
         }
     }
 
+    /// A constant expression (a static partition value, `PARTITION (dt='2024-03-05')`) cast
+    /// to `type`, over no columns.
+    public func bindConstant(_ e: Expr, as type: DataType) throws -> Expression {
+        let bound = try ExpressionBinder(binder: self, scope: []).bind(e)
+        guard bound.isConstant else {
+            throw SQLError("INVALID_PARTITION_VALUE", "a partition value must be a constant, such as '2024-03-05'", at: e.location)
+        }
+        guard TypeCoercion.canCast(bound.type, type) else {
+            throw SQLError("DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION", "cannot cast \(bound.type) to \(type) for the partition value", at: e.location)
+        }
+        return TypeCoercion.cast(bound, to: type)
+    }
+
     static func bindLimit(_ e: Expr) throws -> Int {
         if case .literal(.integer(let n), let loc) = e {
             guard n >= 0 else {

@@ -47,6 +47,11 @@ enum ColumnPruning {
         case .limit(let child, let n):
             let (p, m) = prune(child, required: required)
             return (.limit(p, n), m)
+        case .repartition(let child, let keys):
+            var need = required
+            for k in keys { need.formUnion(k.columnsUsed) }
+            let (p, m) = prune(child, required: need)
+            return (.repartition(p, keys.map { $0.remapColumns(m) }), m)
         case .distinct(let child):
             let all = Set(child.schema.indices)
             let (p, m) = prune(child, required: all)

@@ -76,6 +76,9 @@ public indirect enum LogicalPlan: Sendable {
     case join(LogicalPlan, LogicalPlan, JoinNode)
     /// The rows of every input, one after another; inputs already share `fields`' types.
     case union([LogicalPlan], [Field])
+    /// `DISTRIBUTE BY keys`: the same rows, regrouped so that rows with equal keys are in the
+    /// same task (a hash shuffle on the keys).
+    case repartition(LogicalPlan, [Expression])
 
     public var schema: [Field] {
         switch self {
@@ -83,7 +86,7 @@ public indirect enum LogicalPlan: Sendable {
             let src = s.source.schema
             return s.columns.map { Field(name: src[$0].name, type: src[$0].type, qualifier: s.qualifier) }
         case .oneRow: return []
-        case .filter(let p, _), .sort(let p, _), .limit(let p, _), .distinct(let p): return p.schema
+        case .filter(let p, _), .sort(let p, _), .limit(let p, _), .distinct(let p), .repartition(let p, _): return p.schema
         case .project(_, _, let f), .aggregate(_, _, _, let f), .union(_, let f): return f
         case .join(let l, let r, let j):
             return j.type.keepsRight ? l.schema + r.schema : l.schema
@@ -93,7 +96,7 @@ public indirect enum LogicalPlan: Sendable {
     public var inputs: [LogicalPlan] {
         switch self {
         case .scan, .oneRow: return []
-        case .filter(let p, _), .sort(let p, _), .limit(let p, _), .distinct(let p), .project(let p, _, _), .aggregate(let p, _, _, _): return [p]
+        case .filter(let p, _), .sort(let p, _), .limit(let p, _), .distinct(let p), .project(let p, _, _), .aggregate(let p, _, _, _), .repartition(let p, _): return [p]
         case .join(let l, let r, _): return [l, r]
         case .union(let ps, _): return ps
         }

@@ -111,6 +111,8 @@ public struct Optimizer: Sendable {
             return .sort(push(preds, into: child), keys)
         case .distinct(let child):
             return .distinct(push(preds, into: child))
+        case .repartition(let child, let keys):
+            return .repartition(push(preds, into: child), keys)
         case .aggregate(let child, let keys, let aggs, let fields):
             var below: [Expression] = []
             var above: [Expression] = []
@@ -200,6 +202,7 @@ extension LogicalPlan {
         case .sort(let p, let k): return .sort(f(p), k)
         case .limit(let p, let n): return .limit(f(p), n)
         case .distinct(let p): return .distinct(f(p))
+        case .repartition(let p, let k): return .repartition(f(p), k)
         case .join(let l, let r, let j): return .join(f(l), f(r), j)
         case .union(let ps, let fl): return .union(ps.map(f), fl)
         }
@@ -217,6 +220,7 @@ extension LogicalPlan {
         case .aggregate(let p, let k, let a, let fl):
             return .aggregate(p, keys: k.map(f), aggregates: a.map { var c = $0; c.argument = c.argument.map(f); return c }, fl)
         case .sort(let p, let k): return .sort(p, k.map { SortKey(expression: f($0.expression), ascending: $0.ascending, nullsFirst: $0.nullsFirst) })
+        case .repartition(let p, let k): return .repartition(p, k.map(f))
         case .join(let l, let r, var j):
             j.leftKeys = j.leftKeys.map(f)
             j.rightKeys = j.rightKeys.map(f)

@@ -33,6 +33,7 @@ extension LogicalPlan {
         case .sort(_, let k): return "Sort [\(k.map(\.description).joined(separator: ", "))]"
         case .limit(_, let n): return "Limit \(n)"
         case .distinct: return "Distinct"
+        case .repartition(_, let k): return "RepartitionByExpression [\(k.map(\.description).joined(separator: ", "))]"
         case .union: return "Union"
         case .join(let l, let r, let j):
             let lf = l.schema, rf = r.schema

@@ -141,7 +141,7 @@ private func withSpill<T>(budget: Int, level: Int = 1, sourceLocation: SourceLoc
     defer { try? dir.remove() }
     let context = SpillContext(scratch: dir, budgetBytes: budget, zstdLevel: level)
     let result = try body(context)
-    #expect(try ScratchDirectory.listDirectory(dir.path) == [], "spill files left behind", sourceLocation: sourceLocation)
+    #expect(try FileSystem.listDirectory(dir.path) == [], "spill files left behind", sourceLocation: sourceLocation)
     return result
 }
 
@@ -354,7 +354,7 @@ private func flipByte(_ path: String, at offset: Int) {
             let sink = CollectingConsumer()
             let agg = try HashAggregateOperator(keys: [col(C.kStr, .string)], aggregates: [call(.countStar, nil, .bigint)], mode: .single, downstream: sink, spill: spill)
             for c in input { _ = try agg.consume(c) }
-            let names = try ScratchDirectory.listDirectory(spill.scratch.path)
+            let names = try FileSystem.listDirectory(spill.scratch.path)
             #expect(names.count == GraceHashPartitions.fanOut)
             for name in names {
                 #expect(name.hasPrefix("agg-l0-p") && name.hasSuffix(".zst"))
@@ -362,7 +362,7 @@ private func flipByte(_ path: String, at offset: Int) {
             }
             #expect(fileMode(spill.scratch.path) == 0o700)
             try agg.finish()
-            #expect(try ScratchDirectory.listDirectory(spill.scratch.path) == [])
+            #expect(try FileSystem.listDirectory(spill.scratch.path) == [])
         }
     }
 
@@ -384,7 +384,7 @@ private func flipByte(_ path: String, at offset: Int) {
             let agg = try HashAggregateOperator(keys: [col(C.kStr, .string)], aggregates: [call(.countStar, nil, .bigint)], mode: .single, downstream: CollectingConsumer(), spill: spill)
             for c in input { _ = try agg.consume(c) }
             // The writers' small buffers have already put the first blocks on disk.
-            let paths = try ScratchDirectory.listDirectory(spill.scratch.path).map { spill.scratch.path + "/" + $0 }
+            let paths = try FileSystem.listDirectory(spill.scratch.path).map { spill.scratch.path + "/" + $0 }
             #expect(paths.allSatisfy { fileSize($0) > 64 })
             for p in paths { flipByte(p, at: SpillFile.blockHeaderSize + 8) }
             let error = #expect(throws: SpillError.self) { try agg.finish() }
@@ -510,7 +510,7 @@ private func flipByte(_ path: String, at offset: Int) {
             let sink = CollectingConsumer()
             let op = try SortOperator(keys: Self.keys, types: Self.types, downstream: LimitOperator(7, downstream: sink), spill: spill)
             for c in input { _ = try op.consume(c) }
-            let names = try ScratchDirectory.listDirectory(spill.scratch.path)
+            let names = try FileSystem.listDirectory(spill.scratch.path)
             #expect(names.count == 6)
             for name in names { #expect(fileMode(spill.scratch.path + "/" + name) == 0o600) }
             try op.finish()
@@ -524,7 +524,7 @@ private func flipByte(_ path: String, at offset: Int) {
         try withSpill(budget: 1024) { spill in
             let op = try SortOperator(keys: Self.keys, types: Self.types, downstream: CollectingConsumer(), spill: spill)
             for c in input { _ = try op.consume(c) }
-            let path = spill.scratch.path + "/" + (try ScratchDirectory.listDirectory(spill.scratch.path).sorted().first!)
+            let path = spill.scratch.path + "/" + (try FileSystem.listDirectory(spill.scratch.path).sorted().first!)
             flipByte(path, at: SpillFile.blockHeaderSize + 8)
             let error = #expect(throws: SpillError.self) { try op.finish() }
             #expect(error?.description.hasPrefix("corrupt spill file '\(path)': at offset 0, checksum mismatch (expected 0x") == true)
@@ -537,7 +537,7 @@ private func flipByte(_ path: String, at offset: Int) {
         try withSpill(budget: 1024) { spill in
             let op = try SortOperator(keys: Self.keys, types: Self.types, downstream: CollectingConsumer(), spill: spill)
             for c in input { _ = try op.consume(c) }
-            let path = spill.scratch.path + "/" + (try ScratchDirectory.listDirectory(spill.scratch.path).sorted().last!)
+            let path = spill.scratch.path + "/" + (try FileSystem.listDirectory(spill.scratch.path).sorted().last!)
             let size = fileSize(path) - SpillFile.blockHeaderSize
             #expect(truncate(path, off_t(size)) == 0)
             let error = #expect(throws: SpillError.self) { try op.finish() }
@@ -573,6 +573,6 @@ private func flipByte(_ path: String, at offset: Int) {
         #expect(context.stats.files == 1 && context.stats.chunks == 1)
         #expect(context.stats.compressedBytes == writer.fileBytes)
         try file.remove()
-        #expect(try ScratchDirectory.listDirectory(dir.path) == [])
+        #expect(try FileSystem.listDirectory(dir.path) == [])
     }
 }

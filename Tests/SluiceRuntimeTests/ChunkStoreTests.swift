@@ -25,7 +25,7 @@ import Testing
     }
 
     func files(in dir: ScratchDirectory) -> Int {
-        (try? ScratchDirectory.listDirectory(dir.path).count) ?? -1
+        (try? FileSystem.listDirectory(dir.path).count) ?? -1
     }
 
     @Test func withoutABudgetEverythingStaysInMemory() throws {
@@ -88,7 +88,7 @@ import Testing
         let store = ChunkStore(spill: spill, budgetBytes: 4096)
         let a = store.makeBuffer()
         for i in 0..<4 { try store.append(chunk(i * 1000), to: a) }
-        let name = try #require(try ScratchDirectory.listDirectory(dir.path).sorted().first)
+        let name = try #require(try FileSystem.listDirectory(dir.path).sorted().first)
         #expect(truncate(dir.path + "/" + name, 20) == 0)
         #expect(throws: SpillError.self) { try values(store, a) }
     }

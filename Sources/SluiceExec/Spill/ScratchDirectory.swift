@@ -32,9 +32,9 @@ public final class ScratchDirectory: Sendable {
     /// Creates `<base>/<name>`; fails with EEXIST when it exists.
     init(base: String, name: String) throws(IOError) {
         let dir = base.hasSuffix("/") ? base + name : base + "/" + name
-        try Self.call("create the scratch directory", dir) { mkdir(dir, 0o700) }
+        try FileSystem.call("create the scratch directory", dir) { mkdir(dir, 0o700) }
         // mkdir(2) applies the umask, which could take the owner's own bits away.
-        try Self.call("set the mode of", dir) { chmod(dir, 0o700) }
+        try FileSystem.call("set the mode of", dir) { chmod(dir, 0o700) }
         path = dir
         fileTag = ""
     }
@@ -63,7 +63,7 @@ public final class ScratchDirectory: Sendable {
 
     /// Deletes the directory and everything in it (symbolic links are removed, never followed).
     public func remove() throws(IOError) {
-        try Self.removeTree(path)
+        try FileSystem.removeTree(path)
     }
 
     /// Removes the `sluice-scratch-<pid>-*` directories in `base` that belong to this user and
@@ -73,12 +73,12 @@ public final class ScratchDirectory: Sendable {
     public static func removeStale(base: String? = nil) throws(IOError) -> [String] {
         let base = base ?? defaultBase()
         var removed: [String] = []
-        for name in try listDirectory(base) {
+        for name in try FileSystem.listDirectory(base) {
             guard let pid = ownerPid(ofName: name), pid != getpid(), !isAlive(pid) else { continue }
             let dir = base.hasSuffix("/") ? base + name : base + "/" + name
             var st = stat()
             guard lstat(dir, &st) == 0, st.st_mode & S_IFMT == S_IFDIR, st.st_uid == getuid() else { continue }
-            try removeTree(dir)
+            try FileSystem.removeTree(dir)
             removed.append(dir)
         }
         return removed.sorted()
@@ -96,89 +96,5 @@ public final class ScratchDirectory: Sendable {
     /// kill(2) with signal 0: a process exists unless the answer is ESRCH.
     static func isAlive(_ pid: pid_t) -> Bool {
         kill(pid, 0) == 0 || errno != ESRCH
-    }
-
-    // MARK: - System calls, each wrapped once (EINTR retried, errno into IOError)
-
-    /// Runs `body` until it does not fail with EINTR; a negative result is an error.
-    static func call(_ operation: String, _ path: String, _ body: () -> Int32) throws(IOError) {
-        while body() != 0 {
-            let e = errno
-            if e == EINTR { continue }
-            throw IOError(operation, path: path, errno: e)
-        }
-    }
-
-    /// The entries of a directory, without `.` and `..` (opendir(3), readdir(3)).
-    static func listDirectory(_ path: String) throws(IOError) -> [String] {
-        var dir: OpaquePointer?
-        repeat { dir = opendir(path) } while dir == nil && errno == EINTR
-        guard let dir else { throw IOError("list", path: path, errno: errno) }
-        defer { closedir(dir) }
-        return directoryEntryNames(dir)
-    }
-
-    /// Removes `path` and, for a directory, all it holds, relative to open directory
-    /// descriptors (openat(2), unlinkat(2)) so that a symbolic link swapped in midway is
-    /// unlinked, not followed. Entries that vanish meanwhile are fine.
-    static func removeTree(_ path: String) throws(IOError) {
-        var fd = openDirectory(AT_FDCWD, path)
-        if fd < 0 && errno == EACCES && chmod(path, 0o700) == 0 { fd = openDirectory(AT_FDCWD, path) }
-        if fd < 0 {
-            if errno == ENOENT { return }
-            if errno == ENOTDIR || errno == ELOOP {
-                try call("remove", path) { unlink(path) }
-                return
-            }
-            throw IOError("open", path: path, errno: errno)
-        }
-        try removeContents(of: fd, path: path)
-        while rmdir(path) != 0 {
-            if errno == EINTR { continue }
-            if errno == ENOENT { return }
-            throw IOError("remove", path: path, errno: errno)
-        }
-    }
-
-    /// openat(2) of a directory, `O_NOFOLLOW`: a symbolic link fails with ELOOP or ENOTDIR.
-    static func openDirectory(_ parent: Int32, _ name: String) -> Int32 {
-        var fd: Int32
-        repeat { fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) } while fd < 0 && errno == EINTR
-        return fd
-    }
-
-    /// Empties the directory open as `fd`, which this call closes.
-    static func removeContents(of fd: Int32, path: String) throws(IOError) {
-        guard let dir = fdopendir(fd) else {
-            let e = errno
-            close(fd)
-            throw IOError("list", path: path, errno: e)
-        }
-        defer { closedir(dir) }
-        let parent = dirfd(dir)
-        for name in directoryEntryNames(dir) {
-            let child = path + "/" + name
-            var st = stat()
-            if fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) != 0 {
-                if errno == ENOENT { continue }
-                throw IOError("inspect", path: child, errno: errno)
-            }
-            if st.st_mode & S_IFMT == S_IFDIR {
-                var sub = openDirectory(parent, name)
-                // A directory of ours without read or search permission (mode 000): give the
-                // owner's bits back so that it can be emptied.
-                if sub < 0 && errno == EACCES && fchmodat(parent, name, 0o700, 0) == 0 { sub = openDirectory(parent, name) }
-                if sub < 0 {
-                    if errno == ENOENT { continue }
-                    throw IOError("open", path: child, errno: errno)
-                }
-                try removeContents(of: sub, path: child)
-                if unlinkat(parent, name, AT_REMOVEDIR) != 0 && errno != ENOENT {
-                    throw IOError("remove", path: child, errno: errno)
-                }
-            } else if unlinkat(parent, name, 0) != 0 && errno != ENOENT {
-                throw IOError("remove", path: child, errno: errno)
-            }
-        }
     }
 }

@@ -109,7 +109,7 @@ public final class SpillFileWriter {
     public func flush() throws(SpillError) {
         guard outCount > 0 else { return }
         do {
-            try SpillIO.writeAll(fd, UnsafeRawBufferPointer(start: out.baseAddress, count: outCount), path: path)
+            try FileSystem.writeAll(fd, UnsafeRawBufferPointer(start: out.baseAddress, count: outCount), path: path)
         } catch {
             throw .io(error)
         }
@@ -363,19 +363,6 @@ enum SpillIO {
             throw IOError("inspect", path: path, errno: errno)
         }
         return Int64(st.st_size)
-    }
-
-    /// write(2) until every byte is written.
-    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(IOError) {
-        var done = 0
-        while done < bytes.count {
-            let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw IOError("write", path: path, errno: errno)
-            }
-            done += n
-        }
     }
 
     /// read(2) of up to `count` bytes; 0 at the end of the file.

@@ -205,6 +205,11 @@ final class StageOutputs {
     private var buffers: [Int: [[ChunkStore.BufferID]]] = [:]
     private var readers: [Int: Int]
     private(set) var result: [Chunk] = []
+    /// The files a write stage's tasks wrote, in task order (successful attempts only).
+    var written: [WrittenFile] = []
+
+    /// What the query produced: the result's rows, or the files written.
+    var output: QueryOutput { QueryOutput(chunks: result, written: written) }
 
     init(_ plan: PhysicalPlan, store: ChunkStore) {
         self.store = store
@@ -238,7 +243,12 @@ final class StageOutputs {
                 for b in done.joined() { store.drop(b) }
             }
         }
-        guard case .result = stage.output else {
+        switch stage.output {
+        case .result: break
+        case .write:
+            for b in data.joined() { store.drop(b) }
+            return
+        case .hashPartition, .single:
             buffers[stage.id] = data
             return
         }
@@ -247,4 +257,11 @@ final class StageOutputs {
             store.drop(task[0])
         }
     }
+}
+
+/// What a query run produced: the result's chunks, or, for an INSERT, the files its
+/// tasks wrote into staging.
+public struct QueryOutput: Sendable {
+    public var chunks: [Chunk]
+    public var written: [WrittenFile]
 }

@@ -8,6 +8,8 @@ public final class LocalExecutor: @unchecked Sendable {
     let threads: Int
     let memory: RunMemory
     let progress: Progress?
+    /// Numbers the task attempts of a write stage (their staging directories and files).
+    let attempts = AtomicCounter()
 
     public init(settings: Settings, threads: Int, memory: RunMemory, progress: Progress? = nil) {
         self.settings = settings
@@ -19,7 +21,7 @@ public final class LocalExecutor: @unchecked Sendable {
     /// Runs every stage and returns the result's chunks in order. Stage outputs wait in a
     /// ``ChunkStore`` (per task, per partition) within the supervisor's share of memory,
     /// and are dropped once the last stage that reads them is done.
-    public func run(_ plan: PhysicalPlan) throws -> [Chunk] {
+    public func run(_ plan: PhysicalPlan) throws -> QueryOutput {
         let store = ChunkStore(spill: try memory.spillContext(budgetBytes: memory.shareBytes), budgetBytes: memory.shareBytes)
         let outputs = StageOutputs(plan, store: store)
         for (index, stage) in plan.stages.enumerated() {
@@ -46,13 +48,15 @@ public final class LocalExecutor: @unchecked Sendable {
             let taskCount = inputs.count
             let buffers = (0..<taskCount).map { _ in (0..<partitions).map { _ in store.makeBuffer() } }
             let errors = ResultSlots<Error>(count: taskCount)
+            let written = ResultSlots<[WrittenFile]>(count: taskCount)
             let progress = self.progress
             let run: @Sendable (Int) -> Void = { t in
                 do {
-                    let rows = try self.runTask(stage, inputs[t], into: buffers[t], store: store, joinTables: joinTables, spill: spill)
+                    let (rows, files, rowsIn) = try self.runTask(stage, task: t, inputs[t], into: buffers[t], store: store, joinTables: joinTables, spill: spill)
+                    written[t] = files
                     var bytes: Int64 = 0
                     if case .split(_, let split) = inputs[t], let csv = split as? CSVSourceSplit { bytes = csv.split.end - csv.split.start }
-                    progress?.taskDone(rows: rows, bytes: bytes)
+                    progress?.taskDone(rows: rows, bytes: bytes, rowsIn: rowsIn)
                 } catch {
                     errors[t] = error
                 }
@@ -76,9 +80,10 @@ public final class LocalExecutor: @unchecked Sendable {
             // same input gives the same message whatever the timing.
             for t in 0..<taskCount { if let e = errors[t] { throw e } }
             progress?.finishStage()
+            if case .write = stage.output { outputs.written = (0..<taskCount).flatMap { written[$0] ?? [] } }
             try outputs.finish(stage, buffers)
         }
-        return outputs.result
+        return outputs.output
     }
 
     /// What each task of a stage reads.
@@ -105,8 +110,9 @@ public final class LocalExecutor: @unchecked Sendable {
         }
     }
 
-    private func runTask(_ stage: StagePlan, _ input: TaskInput, into buffers: [ChunkStore.BufferID], store: ChunkStore,
-                         joinTables: [Int: JoinHashTable], spill: SpillContext) throws -> Int {
+    /// Runs one task; returns its rows out and, for a write stage, the files it wrote.
+    private func runTask(_ stage: StagePlan, task: Int, _ input: TaskInput, into buffers: [ChunkStore.BufferID], store: ChunkStore,
+                         joinTables: [Int: JoinHashTable], spill: SpillContext) throws -> (Int, [WrittenFile], Int) {
         let inputTypes: [DataType]
         switch input {
         case .split(let spec, _): inputTypes = spec.columns.map { spec.source.schema[$0].type }
@@ -115,14 +121,26 @@ public final class LocalExecutor: @unchecked Sendable {
         }
         var keys: [Int]? = nil
         if case .hashPartition(let k, _) = stage.output { keys = k }
-        let sink = PartitioningConsumer(keys: keys, partitions: buffers.count) { partition, chunk in
-            try store.append(chunk, to: buffers[partition])
+        let sink: ChunkConsumer
+        var writer: PartitionedFileWriter? = nil
+        var partitioner: PartitioningConsumer? = nil
+        if case .write(let spec) = stage.output {
+            writer = try PartitionedFileWriter(spec: spec, task: task, attempt: attempts.increment(), inputTypes: stage.outputTypes, spill: spill)
+            sink = writer!
+        } else {
+            partitioner = PartitioningConsumer(keys: keys, partitions: buffers.count) { partition, chunk in
+                try store.append(chunk, to: buffers[partition])
+            }
+            sink = partitioner!
         }
         let head = try TaskPipeline.build(stage.operators, inputTypes: inputTypes, sink: sink, joinTables: joinTables, spill: spill)
+        var rowsIn = 0
         switch input {
         case .split(let spec, let split):
             let source = spec.source as! ExecutableSource
-            try source.read(split, columns: spec.columns, into: head)
+            let counter = CountingConsumer(head)
+            try source.read(split, columns: spec.columns, into: counter)
+            rowsIn = counter.rows
         case .buffers(let ids):
             var more = true
             for id in ids where more {
@@ -135,7 +153,8 @@ public final class LocalExecutor: @unchecked Sendable {
             _ = try head.consume(Chunk(columns: [], count: 1))
         }
         try head.finish()
-        return sink.rows
+        if let writer { return (writer.rows, writer.written, rowsIn) }
+        return (partitioner!.rows, [], rowsIn)
     }
 }
 

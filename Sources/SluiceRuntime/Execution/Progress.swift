@@ -25,6 +25,30 @@ public final class Progress: @unchecked Sendable {
     private var rows = 0, bytes: Int64 = 0
     private var started = 0.0, lastDrawn = 0.0
     private var drawn = false
+    /// Every finished stage of the run, for the run report.
+    public private(set) var records: [StageRecord] = []
+    /// Task attempts that failed (and were retried, or ended the job), over the run.
+    public private(set) var failedAttempts = 0
+    private var rowsIn = 0
+    private var statement = 0
+
+    /// A finished stage, as the run report lists it.
+    public struct StageRecord: Codable, Sendable {
+        public var statement: Int
+        public var stage: Int
+        public var label: String
+        public var tasks: Int
+        public var rowsIn: Int
+        public var rowsOut: Int
+        public var bytesRead: Int64
+        public var seconds: Double
+    }
+
+    /// The next stages belong to statement `n` (1-based, as the job lists them).
+    public func startStatement(_ n: Int) { lock.withLock { statement = n } }
+
+    /// An attempt failed.
+    public func attemptFailed() { lock.withLock { failedAttempts += 1 } }
 
     /// `quiet` wins; otherwise a live line when stderr is a terminal.
     public init(quiet: Bool, logger: Logger, spilled: @escaping () -> SpillStats) {
@@ -44,6 +68,7 @@ public final class Progress: @unchecked Sendable {
             self.tasks = tasks
             done = 0
             rows = 0
+            rowsIn = 0
             bytes = 0
             started = monotonicSeconds()
             lastDrawn = 0
@@ -52,10 +77,11 @@ public final class Progress: @unchecked Sendable {
 
     /// A task finished, having read `bytes` of input (0 for chunks handed over) and
     /// produced `rows`.
-    public func taskDone(rows: Int, bytes: Int64) {
+    public func taskDone(rows: Int, bytes: Int64, rowsIn: Int = 0) {
         lock.withLock {
             done += 1
             self.rows += rows
+            self.rowsIn += rowsIn
             self.bytes += bytes
             guard style == .live else { return }
             let now = monotonicSeconds()
@@ -70,6 +96,8 @@ public final class Progress: @unchecked Sendable {
     public func finishStage() {
         lock.withLock {
             let seconds = monotonicSeconds() - started
+            records.append(StageRecord(statement: statement, stage: stage, label: label, tasks: tasks, rowsIn: rowsIn,
+                                       rowsOut: rows, bytesRead: bytes, seconds: seconds))
             switch style {
             case .quiet:
                 break

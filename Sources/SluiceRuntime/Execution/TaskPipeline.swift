@@ -35,3 +35,15 @@ enum TaskPipeline {
         return next
     }
 }
+
+/// Counts the rows a source pushes into a pipeline (the run report's rows read).
+final class CountingConsumer: ChunkConsumer {
+    let downstream: ChunkConsumer
+    private(set) var rows = 0
+    init(_ downstream: ChunkConsumer) { self.downstream = downstream }
+    func consume(_ chunk: Chunk) throws -> Bool {
+        rows += chunk.count
+        return try downstream.consume(chunk)
+    }
+    func finish() throws { try downstream.finish() }
+}

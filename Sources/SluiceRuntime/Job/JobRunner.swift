@@ -30,6 +30,12 @@ public final class JobRunner {
     let options: RunOptions
     let out: OutputStream
     lazy var catalog = JobCatalog(settings: { [unowned self] in self.settings })
+    /// The tables the job created, by lower-cased name.
+    var tables: [String: TableDefinition] = [:]
+    /// What each INSERT of the run wrote.
+    public internal(set) var outputs: [OutputSummary] = []
+    /// Rows of query results printed.
+    var printedRows = 0
     /// The worker processes, started at the first query that needs them.
     var processes: ProcessExecutor?
     /// Log lines on stderr (worker replacements, retries); silent with --quiet.
@@ -66,7 +72,7 @@ public final class JobRunner {
     var mode: ExecutionMode { ExecutionMode(rawValue: settings.string("sluice.mode")) ?? .process }
 
     /// Runs a planned query on threads or on worker processes.
-    func execute(_ plan: PhysicalPlan) throws -> [Chunk] {
+    func execute(_ plan: PhysicalPlan) throws -> QueryOutput {
         if memory == nil { memory = RunMemory(settings: settings, workers: workers) }
         switch mode {
         case .thread:
@@ -103,7 +109,8 @@ public final class JobRunner {
     public func run(script: String, file: String?) throws {
         let statements: [Statement]
         do { statements = try parseScript(script) } catch var e as SQLError { e.file = file; throw e }
-        for s in statements {
+        for (n, s) in statements.enumerated() {
+            progress.startStatement(n + 1)
             do { try execute(s) } catch var e as SQLError { e.file = file; throw e }
         }
     }
@@ -129,14 +136,15 @@ public final class JobRunner {
             try catalog.define(name.name, .view(plan), replace: orReplace, at: location)
         case .query(let q):
             let (logical, physical) = try plan(q)
-            let chunks = try execute(physical)
-            ResultPrinter(format: options.format, out: out).print(fields: logical.schema, chunks: chunks)
+            let output = try execute(physical)
+            printedRows += output.chunks.reduce(0) { $0 + $1.count }
+            ResultPrinter(format: options.format, out: out).print(fields: logical.schema, chunks: output.chunks)
         case .createTable(let t):
-            throw SQLError("UNSUPPORTED_FEATURE", "CREATE TABLE is not supported by sluice yet", at: t.location)
+            try createTable(t)
         case .insertTable(let i):
-            throw SQLError("UNSUPPORTED_FEATURE", "INSERT is not supported by sluice yet", at: i.location)
-        case .insertDirectory(let i):
-            throw SQLError("UNSUPPORTED_FEATURE", "INSERT OVERWRITE DIRECTORY is not supported by sluice yet", at: i.location)
+            try insert(i)
+        case .insertDirectory(let d):
+            try insert(d)
         }
     }
 
@@ -186,11 +194,26 @@ public final class JobRunner {
                     text.append("== Logical Plan ==\n\(bound.treeString)\n\n== Optimized Logical Plan ==\n\(optimized.treeString)\n\n== Stages ==\n\(physical.treeString)")
                 case .set(let k, let v, _):
                     if let v { try execute(s); text.append("SET \(k)=\(v)") }
+                case .createTable(let t):
+                    try createTable(t, recover: false)
+                case .insertTable(let i):
+                    text.append(try explainInsert(try plan(i)))
+                case .insertDirectory(let d):
+                    text.append(try explainInsert(try plan(d)))
                 default:
                     try execute(s)
                 }
             } catch var e as SQLError { e.file = file; throw e }
         }
         return text.joined(separator: "\n\n") + "\n"
+    }
+
+    /// An INSERT's plans and stages, the last of which writes the files.
+    private func explainInsert(_ p: InsertPlan) throws -> String {
+        let optimized = JobRunner.optimizer.optimize(p.logical)
+        let spec = writeSpec(p, staging: p.location + "/" + OutputCommitter.stagingPrefix + "<run>", runID: "<run>")
+        let physical = PhysicalPlanner(shufflePartitions: shufflePartitions).plan(optimized, output: .write(spec))
+        let mode = p.overwrite ? "overwrite" : "append"
+        return "== Insert (\(mode) \(p.target) at \(p.location)) ==\n\n== Logical Plan ==\n\(p.logical.treeString)\n\n== Optimized Logical Plan ==\n\(optimized.treeString)\n\n== Stages ==\n\(physical.treeString)"
     }
 }

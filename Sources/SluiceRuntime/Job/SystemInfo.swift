@@ -12,3 +12,47 @@ public enum SystemInfo {
         return pages > 0 && size > 0 ? pages * size : 1 << 30
     }()
 }
+
+/// A process as another process can recognise it later: its pid and the time it started
+/// (field 22 of `/proc/<pid>/stat`, in clock ticks since boot), so that a pid reused by a
+/// new process is not mistaken for the old one.
+public struct ProcessIdentity: Codable, Sendable, Equatable {
+    public var pid: Int32
+    public var startTime: UInt64
+
+    /// This process.
+    public static let current = ProcessIdentity(pid: getpid(), startTime: startTime(of: getpid()) ?? 0)
+
+    /// Whether this very process still runs: the pid exists and started at the same time.
+    public var isAlive: Bool {
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        guard let now = Self.startTime(of: pid) else { return false }
+        return now == startTime
+    }
+
+    /// The start time of `pid`, or nil when there is no such process.
+    public static func startTime(of pid: Int32) -> UInt64? {
+        guard let bytes = try? FileSystem.readFile("/proc/\(pid)/stat") else { return nil }
+        // The command name (field 2) is in parentheses and may hold spaces: count the
+        // fields after its closing parenthesis.
+        guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        let fields = bytes[(close + 1)...].split(separator: UInt8(ascii: " "))
+        // fields[0] is field 3 (state); field 22 is fields[19].
+        guard fields.count > 19 else { return nil }
+        return UInt64(String(decoding: fields[19], as: UTF8.self))
+    }
+
+    /// `pid start-time`, as stored in files.
+    public var text: String { "\(pid) \(startTime)" }
+
+    public init(pid: Int32, startTime: UInt64) {
+        self.pid = pid
+        self.startTime = startTime
+    }
+
+    public init?(text: String) {
+        let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        guard parts.count >= 2, let pid = Int32(parts[0]), let start = UInt64(parts[1]) else { return nil }
+        self.init(pid: pid, startTime: start)
+    }
+}

@@ -42,10 +42,12 @@ public struct PhysicalPlanner {
         }
     }
 
-    public func plan(_ logical: LogicalPlan) -> PhysicalPlan {
+    /// The stages of `logical`; the last one's rows go to `output`: the query's result, or
+    /// files written by its tasks.
+    public func plan(_ logical: LogicalPlan, output: StageOutput = .result) -> PhysicalPlan {
         var stages: [StagePlan] = []
         let last = build(logical, &stages)
-        stages.append(StagePlan(id: stages.count, input: last.input, inputTypes: last.inputTypes, operators: last.operators, output: .result, outputTypes: last.types))
+        stages.append(StagePlan(id: stages.count, input: last.input, inputTypes: last.inputTypes, operators: last.operators, output: output, outputTypes: last.types))
         return PhysicalPlan(stages: stages, outputFields: logical.schema)
     }
 
@@ -90,6 +92,12 @@ public struct PhysicalPlanner {
             return p
         case .aggregate(let child, let keys, let aggs, _):
             return aggregate(build(child, &stages), keys: keys, aggs: aggs, &stages)
+        case .repartition(let child, let keys):
+            // DISTRIBUTE BY: a hash shuffle on key columns (the binder made each key a column).
+            let p = build(child, &stages)
+            let columns = keys.compactMap { k -> Int? in if case .column(let i, _, _) = k { return i } else { return nil } }
+            let id = close(p, .hashPartition(keys: columns, partitions: shufflePartitions), &stages)
+            return Pipeline(input: .shuffle(stage: id, partitions: shufflePartitions), operators: [], types: p.types)
         case .distinct(let child):
             let types = child.schema.map(\.type)
             let keys = types.enumerated().map { Expression.column($0.offset, $0.element, name: "c\($0.offset)") }
@@ -129,7 +137,7 @@ public struct PhysicalPlanner {
         case .oneRow: return 0
         case .filter(let p, _): return estimatedBytes(p) / 2
         case .aggregate(let p, _, _, _), .distinct(let p): return estimatedBytes(p) / 4
-        case .project(let p, _, _), .sort(let p, _): return estimatedBytes(p)
+        case .project(let p, _, _), .sort(let p, _), .repartition(let p, _): return estimatedBytes(p)
         case .limit(let p, let n): return min(estimatedBytes(p), Int64(n) * 64)
         case .join(let l, let r, _): return estimatedBytes(l) + estimatedBytes(r)
         case .union(let ps, _): return ps.reduce(0) { $0 + estimatedBytes($1) }

@@ -63,6 +63,8 @@ public enum StageOutput: Sendable {
     case single
     /// The query's result.
     case result
+    /// Files under a staging directory, one set per task attempt (INSERT).
+    case write(WriteSpec)
 }
 
 /// What a scan stage reads: the source, the columns, and the partition predicates
@@ -142,6 +144,7 @@ public struct PhysicalPlan: Sendable {
             case .hashPartition(let k, let p): output = "hash partition by [\(k.map { "#\($0)" }.joined(separator: ", "))] into \(p)"
             case .single: output = "to one task"
             case .result: output = "result"
+            case .write(let w): output = w.description
             }
             lines.append("Stage \(s.id): \(input) -> \(output)")
             for op in s.operators { lines.append("  \(op)") }

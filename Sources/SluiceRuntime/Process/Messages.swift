@@ -12,6 +12,8 @@ public struct TaskMessage: Codable, Sendable {
     public var task: Int
     public var operators: [OperatorSpec]
     public var inputTypes: [DataType]
+    /// The types of the rows the pipeline produces.
+    public var outputTypes: [DataType]
     public var input: Input
     /// Hash partitioning of the output, or nil for one output partition.
     public var partitionKeys: [Int]?
@@ -28,6 +30,8 @@ public struct TaskMessage: Codable, Sendable {
     public var memoryBudget: Int
     /// `spark.io.compression.zstd.level` of spill files.
     public var zstdLevel: Int
+    /// For a write stage: the task writes its rows to files instead of sending them.
+    public var write: WriteSpec?
 
     public enum Input: Codable, Sendable {
         /// Read a split of a CSV source.
@@ -45,6 +49,10 @@ public struct TaskResult: Codable, Sendable {
     public var rowsOut: Int
     /// What the attempt's operators spilled.
     public var spilled: SpillStats
+    /// The files a write task wrote under its attempt's staging directory.
+    public var written: [WrittenFile]?
+    /// Rows the task read from its input split (0 for other inputs).
+    public var rowsIn: Int?
 }
 
 /// A failed attempt's report: the error's text and status, and whether it is the user's

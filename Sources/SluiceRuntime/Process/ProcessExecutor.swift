@@ -170,7 +170,7 @@ public final class ProcessExecutor: @unchecked Sendable {
     /// Runs every stage and returns the result's chunks in order. Stage outputs wait in a
     /// ``ChunkStore`` within the supervisor's share of memory, and are dropped once the
     /// last stage that reads them is done.
-    public func run(_ plan: PhysicalPlan) throws -> [Chunk] {
+    public func run(_ plan: PhysicalPlan) throws -> QueryOutput {
         try startWorkers()
         let store = ChunkStore(spill: try memory.spillContext(budgetBytes: memory.shareBytes), budgetBytes: memory.shareBytes)
         let outputs = StageOutputs(plan, store: store)
@@ -186,7 +186,7 @@ public final class ProcessExecutor: @unchecked Sendable {
             shutdown()
             throw error
         }
-        return outputs.result
+        return outputs.output
     }
 
     /// What one task of a stage reads.
@@ -233,7 +233,10 @@ public final class ProcessExecutor: @unchecked Sendable {
         let scratch = try memory.scratch().path
         let budget = memory.operatorBudget(stage.operators)
         let zstdLevel = settings.int("spark.io.compression.zstd.level")
+        var write: WriteSpec? = nil
+        if case .write(let spec) = stage.output { write = spec }
         var done: [[ChunkStore.BufferID]?] = Array(repeating: nil, count: inputs.count)
+        var written: [[WrittenFile]] = Array(repeating: [], count: inputs.count)
         // Output of attempts that did not finish is dropped, whatever ends the stage.
         var live: [Int: Running] = [:]
         defer { for r in live.values { for b in r.outputs { store.drop(b) } } }
@@ -250,10 +253,10 @@ public final class ProcessExecutor: @unchecked Sendable {
                 slot.attempt = running
                 let sendBuilds = slot.buildsForStage != stageNumber
                 let message = TaskMessage(attempt: running.id, stage: stageNumber, task: task, operators: stage.operators,
-                                          inputTypes: stage.inputTypes, input: describe(inputs[task]),
+                                          inputTypes: stage.inputTypes, outputTypes: stage.outputTypes, input: describe(inputs[task]),
                                           partitionKeys: partitionKeys, partitions: partitions,
                                           buildOperators: sendBuilds ? builds.map(\.op) : [], runStart: runStart,
-                                          scratch: scratch, memoryBudget: budget, zstdLevel: zstdLevel)
+                                          scratch: scratch, memoryBudget: budget, zstdLevel: zstdLevel, write: write)
                 do {
                     try events.bypassingLimit {
                         try send(message, builds: sendBuilds ? builds : [], input: inputs[task], store: store, to: slot)
@@ -304,10 +307,11 @@ public final class ProcessExecutor: @unchecked Sendable {
                         memory.addRemote(r.spilled)
                         if done[running.task] == nil {
                             done[running.task] = running.outputs
+                            written[running.task] = r.written ?? []
                             remaining -= 1
                             var bytes: Int64 = 0
                             if case .split(_, let split, _) = inputs[running.task] { bytes = split.end - split.start }
-                            progress?.taskDone(rows: r.rowsOut, bytes: bytes)
+                            progress?.taskDone(rows: r.rowsOut, bytes: bytes, rowsIn: r.rowsIn ?? 0)
                         } else {
                             for b in running.outputs { store.drop(b) }
                         }
@@ -320,6 +324,7 @@ public final class ProcessExecutor: @unchecked Sendable {
                         guard let running = slot.attempt, running.id == f.attempt else { continue }
                         slot.attempt = nil
                         if f.userError {
+                            progress?.attemptFailed()
                             throw RemoteTaskError(message: f.message, status: ExitStatus(rawValue: f.status) ?? .dataError)
                         }
                         try retry(running.task, &failures, &pending, reason: f.message)
@@ -336,6 +341,7 @@ public final class ProcessExecutor: @unchecked Sendable {
             }
             try checkHeartbeats()
         }
+        if write != nil { outputs.written = written.flatMap { $0 } }
         return done.map { $0! }
     }
 
@@ -374,6 +380,7 @@ public final class ProcessExecutor: @unchecked Sendable {
 
     private func retry(_ task: Int, _ failures: inout [Int], _ pending: inout [Int], reason: String) throws {
         failures[task] += 1
+        progress?.attemptFailed()
         if failures[task] >= maxFailures {
             throw TaskFailedError(task: task, attempts: failures[task], reason: reason)
         }

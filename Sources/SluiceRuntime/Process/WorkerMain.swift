@@ -94,7 +94,7 @@ struct Worker {
         }
         let writer = self.writer, garbageAfter = self.garbageAfter
         var frames = 0
-        let sink = PartitioningConsumer(keys: m.partitionKeys, partitions: m.partitions) { partition, chunk in
+        let partitioner = PartitioningConsumer(keys: m.partitionKeys, partitions: m.partitions) { partition, chunk in
             frames += 1
             if let garbageAfter, frames > garbageAfter {
                 // What a corrupted worker would do: bytes that are no frame at all.
@@ -112,11 +112,22 @@ struct Worker {
             spill = nil
             spilledBefore = SpillStats()
         }
+        var fileWriter: PartitionedFileWriter? = nil
+        var rowsIn = 0
         do {
+            let sink: ChunkConsumer
+            if let spec = m.write {
+                fileWriter = try PartitionedFileWriter(spec: spec, task: m.task, attempt: m.attempt, inputTypes: m.outputTypes, spill: spill)
+                sink = fileWriter!
+            } else {
+                sink = partitioner
+            }
             let head = try TaskPipeline.build(m.operators, inputTypes: m.inputTypes, sink: sink, joinTables: tables, spill: spill)
             switch m.input {
             case .split(let source, let split, let columns):
-                try CSVSource(source).read(CSVSourceSplit(split: split), columns: columns, into: head)
+                let counter = CountingConsumer(head)
+                try CSVSource(source).read(CSVSourceSplit(split: split), columns: columns, into: counter)
+                rowsIn = counter.rows
             case .oneRow:
                 _ = try head.consume(Chunk(columns: [], count: 1))
             case .chunks:
@@ -137,7 +148,8 @@ struct Worker {
         }
         var spilled = spill?.stats ?? SpillStats()
         spilled.subtract(spilledBefore)
-        try writer.send(.taskDone, try MessageCoding.encode(TaskResult(attempt: m.attempt, rowsOut: sink.rows, spilled: spilled)))
+        let result = TaskResult(attempt: m.attempt, rowsOut: fileWriter?.rows ?? partitioner.rows, spilled: spilled, written: fileWriter?.written, rowsIn: rowsIn)
+        try writer.send(.taskDone, try MessageCoding.encode(result))
     }
 
     /// The spill context for a budget, kept for the worker's life (one per budget).

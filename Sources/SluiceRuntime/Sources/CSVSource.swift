@@ -37,6 +37,23 @@ public final class CSVSource: ExecutableSource, @unchecked Sendable {
         displayName = "csv \(path)"
     }
 
+    /// A table's data (`CREATE TABLE ... USING csv LOCATION`): the files under its
+    /// location, read with the table's columns and options; a missing location is empty.
+    public init(table name: String, location: String, options pairs: [(String, String)], dataFields: [Field], partitionFields: [Field]) throws {
+        let withPath = pairs.filter { $0.0.lowercased() != "path" } + [("path", location)]
+        var options = try CSVOptions(withPath)
+        let data = dataFields.map { CSVField($0.name, $0.type) }
+        let partitions = partitionFields.map { CSVField($0.name, $0.type) }
+        options.schema = data + partitions
+        self.options = options
+        optionPairs = withPath
+        declaredSchema = data + partitions
+        dataset = try CSVDataset.table(path: location, options: options, dataSchema: data, partitionSchema: partitions)
+        schema = dataset.schema.map { Field(name: $0.name, type: $0.type) }
+        partitionColumnCount = partitions.count
+        displayName = "table \(name)"
+    }
+
     /// Rebuilds a source in a worker from its description (no listing, no sampling).
     public init(_ d: CSVSourceDescription) throws {
         var options = try CSVOptions(d.optionPairs.map { ($0[0], $0[1]) })
