@@ -1,8 +1,9 @@
 # sluice: build, test, demo and benchmark entry points.
-#   make demo    runs the sample job on data/ (installs what is missing first)
+#   make demo    runs the sample ETL job on data/ and shows the partitions it wrote (installs what is missing first)
 #   make test    swift test, then the Python end-to-end suite against the release binary
 #   make bench   the end-to-end benchmark against DuckDB, Polars and wc -l (BENCH_ROWS=... to shrink)
 #   make test-spark  every job of data/jobs/ through sluice and through Spark (pyspark, local mode)
+#   make bench-micro package-benchmark micro benchmarks (Benchmarks/micro: CSV parse, chunk codec, spill, hash aggregate, pipe)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -13,12 +14,15 @@ PYTHON      ?= python3
 SCRATCH     ?= .build
 SWIFT_FLAGS := --scratch-path $(SCRATCH)
 SLUICE_BIN  ?= $(abspath $(SCRATCH))/release/sluice
-DEMO_JOB    ?= data/jobs/weekly_revenue.sql
+DEMO_JOB    ?= data/jobs/daily_revenue.sql
+DEMO_OUT    ?= out/daily_revenue
 PYTEST_ARGS ?=
 BENCH_ROWS  ?= 10000000
 BENCH_REPS  ?= 5
 BENCH_PEERS ?= sluice-process-w1,sluice-process-w2,sluice-thread-w1,sluice-thread-w2,duckdb,duckdb-t2,polars,polars-default,multiprocessing,wc
 BENCH_DIR   ?= bench-data
+MICRO_SCRATCH ?= .build-micro
+BENCH_MICRO_ARGS ?=
 
 .PHONY: deps deps-bench deps-spark build release test test-spark demo bench sample clean
 
@@ -56,7 +60,11 @@ test-spark: deps-spark release
 
 demo: deps release
 	@echo "==> sluice run $(DEMO_JOB)"
-	@"$(SLUICE_BIN)" run $(DEMO_JOB) --format table
+	@"$(SLUICE_BIN)" run $(DEMO_JOB)
+	@echo "==> the partitions it wrote under $(DEMO_OUT)"
+	@find $(DEMO_OUT) | sort | sed -e 's|[^/]*/|  |g' | head -n 24
+	@echo "==> $$(find $(DEMO_OUT) -name '*.csv' | sort | head -n 1)"
+	@head -n 6 "$$(find $(DEMO_OUT) -name '*.csv' | sort | head -n 1)"
 
 # Rewrites data/ from its seeded generator (data/ is committed).
 sample:
@@ -66,6 +74,16 @@ bench: deps-bench release
 	$(PYTHON) Benchmarks/e2e/gen_clickstream.py --rows $(BENCH_ROWS) --out $(BENCH_DIR)
 	$(PYTHON) Benchmarks/e2e/run.py --rows $(BENCH_ROWS) --data $(BENCH_DIR) --reps $(BENCH_REPS) \
 		--peers $(BENCH_PEERS) --bin "$(SLUICE_BIN)"
+
+# Not part of `make test`: a package of its own (package-benchmark and its dependencies),
+# built in release into $(MICRO_SCRATCH); BENCH_MICRO_ARGS=... passes options to
+# `swift package benchmark` (e.g. --filter 'CSV.*'). Throughput is per byte or row; --scale
+# prints time and allocations per run (10^6 bytes or rows) instead of per byte or row,
+# which would round to 0, 1 or 2 ns and to 0 allocations.
+.PHONY: bench-micro
+bench-micro:
+	cd Benchmarks/micro && $(SWIFT) package --scratch-path $(abspath $(MICRO_SCRATCH)) \
+		--allow-writing-to-package-directory benchmark --scale $(BENCH_MICRO_ARGS)
 
 clean:
 	rm -rf $(SCRATCH) $(BENCH_DIR) tests/.pytest_cache .pytest_cache

@@ -9,6 +9,9 @@ let package = Package(
     products: [
         .executable(name: "sluice", targets: ["sluice"]),
         .library(name: "SluiceRuntime", targets: ["SluiceRuntime"]),
+        .library(name: "SluiceCore", targets: ["SluiceCore"]),
+        .library(name: "SluiceCSV", targets: ["SluiceCSV"]),
+        .library(name: "SluiceExec", targets: ["SluiceExec"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),

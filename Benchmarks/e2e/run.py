@@ -51,6 +51,9 @@ SCHEMA = ("ts TIMESTAMP, dt DATE, user_id BIGINT, country STRING, event_type STR
 class Workload:
     name: str
     sql: str  # over a table named clicks
+    # The query's rows are written as CSV files partitioned by dt (its last column) under
+    # <work>/out/, instead of being printed.
+    writes: bool = False
 
 
 WORKLOADS = [
@@ -62,7 +65,13 @@ WORKLOADS = [
     Workload("join_region",
              "SELECT c.region, k.event_type, count(*), sum(k.amount) "
              "FROM clicks k JOIN countries c ON k.country = c.code GROUP BY c.region, k.event_type"),
+    Workload("partitioned_write",
+             "SELECT ts, user_id, country, event_type, amount, device, url, dt FROM clicks", writes=True),
 ]
+
+OUT_COLUMNS = ("ts TIMESTAMP, user_id BIGINT, country STRING, event_type STRING, amount DOUBLE, device STRING, "
+               "url STRING, dt DATE")
+
 
 
 COUNTRIES_SCHEMA = "code STRING, name STRING, region STRING"
@@ -93,11 +102,19 @@ class Peer:
 def sluice_peer(workers: int, mode: str | None = None) -> Callable[[Workload, Context], list[str]]:
     def command(w: Workload, ctx: Context) -> list[str]:
         job = ctx.work / f"{w.name}.sql"
+        statement = f"{w.sql};\n"
+        if w.writes:
+            # Every map task meets all 365 days: the per-node limit is raised, as a Hive
+            # user would for a map-only rewrite.
+            statement = ("SET hive.exec.max.dynamic.partitions.pernode=1000;\n"
+                         f"CREATE TABLE out ({OUT_COLUMNS}) USING csv PARTITIONED BY (dt) "
+                         f"LOCATION '{ctx.work / 'out'}' OPTIONS (header 'true');\n"
+                         f"INSERT OVERWRITE TABLE out PARTITION (dt) {w.sql};\n")
         job.write_text(
             "CREATE TEMPORARY VIEW clicks USING csv OPTIONS "
             f"(path '{ctx.csv}', header 'true', escape '\"', schema '{SCHEMA}');\n"
             "CREATE TEMPORARY VIEW countries USING csv OPTIONS "
-            f"(path '{ctx.countries}', header 'true', escape '\"', schema '{COUNTRIES_SCHEMA}');\n{w.sql};\n")
+            f"(path '{ctx.countries}', header 'true', escape '\"', schema '{COUNTRIES_SCHEMA}');\n{statement}")
         argv = [str(ctx.sluice), "run", str(job), "--format", "csv", "--workers", str(workers)]
         if mode:
             argv += ["--mode", mode]
@@ -107,32 +124,41 @@ def sluice_peer(workers: int, mode: str | None = None) -> Callable[[Workload, Co
 
 DUCKDB_SCRIPT = """
 import sys, duckdb
-csv, countries, sql, threads = sys.argv[1:5]
+csv, countries, sql, threads, out = sys.argv[1:6]
 con = duckdb.connect()
 con.execute(f"SET threads = {int(threads)}")
 con.execute(f"CREATE VIEW clicks AS SELECT * FROM read_csv('{csv}')")
 con.execute(f"CREATE VIEW countries AS SELECT * FROM read_csv('{countries}')")
-con.execute(f"COPY ({sql}) TO '/dev/null' (FORMAT csv, HEADER)")
+if out:
+    con.execute(f"COPY ({sql}) TO '{out}' (FORMAT csv, HEADER, PARTITION_BY (dt))")
+else:
+    con.execute(f"COPY ({sql}) TO '/dev/null' (FORMAT csv, HEADER)")
 """
 
 
 def duckdb_peer(threads: int) -> Callable[[Workload, Context], list[str]]:
     def command(w: Workload, ctx: Context) -> list[str]:
-        return [sys.executable, "-c", DUCKDB_SCRIPT, str(ctx.csv), str(ctx.countries), w.sql, str(threads)]
+        out = str(ctx.work / "out") if w.writes else ""
+        return [sys.executable, "-c", DUCKDB_SCRIPT, str(ctx.csv), str(ctx.countries), w.sql, str(threads), out]
     return command
 
 
 POLARS_SCRIPT = """
 import sys, polars as pl
-csv, countries, sql = sys.argv[1:4]
+csv, countries, sql, out = sys.argv[1:5]
 clicks = pl.scan_csv(csv, try_parse_dates=True)
 dims = pl.scan_csv(countries)
-pl.SQLContext(clicks=clicks, countries=dims).execute(sql).collect().write_csv("/dev/null")
+query = pl.SQLContext(clicks=clicks, countries=dims).execute(sql)
+if out:
+    query.sink_csv(pl.PartitionBy(out, key="dt"), mkdir=True)
+else:
+    query.collect().write_csv("/dev/null")
 """
 
 
 def polars_peer(w: Workload, ctx: Context) -> list[str]:
-    return [sys.executable, "-c", POLARS_SCRIPT, str(ctx.csv), str(ctx.countries), w.sql]
+    return [sys.executable, "-c", POLARS_SCRIPT, str(ctx.csv), str(ctx.countries), w.sql,
+            str(ctx.work / "out") if w.writes else ""]
 
 
 MP_PEER = Path(__file__).resolve().parent / "mp_peer.py"
@@ -146,6 +172,8 @@ def multiprocessing_peer(processes: int) -> Callable[[Workload, Context], list[s
 
 
 def wc_peer(w: Workload, ctx: Context) -> list[str]:
+    if w.writes:
+        raise ValueError("wc -l writes nothing")
     return ["wc", "-l", str(ctx.csv)]
 
 
@@ -168,6 +196,8 @@ PEERS = [
 DEFAULT_PEERS = ("sluice-process-w1,sluice-process-w2,sluice-thread-w1,sluice-thread-w2,duckdb,duckdb-t2,"
                  "polars,polars-default,multiprocessing,wc")
 REFERENCE, FLOOR = "duckdb", "wc"
+# Peers that have no partitioned write: they sit out the writing workloads.
+WRITES_NOTHING = ("wc", "multiprocessing")
 # Peers whose output is checked against DuckDB's row count.
 CHECKED = ("sluice", "multiprocessing")
 # The ratio table: (column, numerator peer, denominator peer); time over time.
@@ -221,6 +251,8 @@ def measure(peer: Peer, w: Workload, ctx: Context, reps: int, warmup: int) -> Ou
         out.error = f"cannot build the command: {e}"
         return out
     for k in range(warmup + reps):
+        if w.writes:
+            shutil.rmtree(ctx.work / "out", ignore_errors=True)
         elapsed, error = run_once(argv, peer.env, ctx.timeout)
         if error:
             out.error = error
@@ -246,11 +278,20 @@ def check_output(peer: Peer, w: Workload, ctx: Context, cache: dict) -> str:
     """A fast wrong answer is no result: one more run of a checked peer (sluice, the
     multiprocessing job) with its CSV output kept, whose row count must be DuckDB's."""
     argv = peer.command(w, ctx)
+    if w.writes:
+        shutil.rmtree(ctx.work / "out", ignore_errors=True)
     p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, env={**os.environ, **peer.env},
                        timeout=ctx.timeout)
     if p.returncode != 0:
         return f"exit {p.returncode} on the checking run"
-    got = max(p.stdout.count(b"\n") - 1, 0)  # minus the header line
+    if w.writes:
+        files = list((ctx.work / "out").glob("dt=*/*.csv"))
+        days = len({f.parent.name for f in files})
+        got = sum(sum(1 for _ in open(f, "rb")) - 1 for f in files)  # minus each file's header
+        if days != 365:
+            return f"{days} partition directories, not 365"
+    else:
+        got = max(p.stdout.count(b"\n") - 1, 0)  # minus the header line
     want = expected_rows(w, ctx, cache)
     return "ok" if got == want else f"{got:,} rows, DuckDB {want:,}"
 
@@ -407,6 +448,8 @@ def main() -> int:
     expected: dict[str, int] = {}
     for w in workloads:
         for peer in peers:
+            if w.writes and peer.name in WRITES_NOTHING:
+                continue
             o = measure(peer, w, ctx, args.reps, args.warmup)
             if args.check and not o.error and peer.name.startswith(CHECKED):
                 o.check = check_output(peer, w, ctx, expected)

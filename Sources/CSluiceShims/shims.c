@@ -31,3 +31,7 @@ int sluice_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from) {
 int sluice_set_parent_death_signal(int sig) {
     return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0);
 }
+
+int sluice_syncfs(int fd) {
+    return syncfs(fd);
+}

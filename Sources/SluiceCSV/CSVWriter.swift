@@ -65,15 +65,18 @@ public struct CSVWriter {
         bytes.append(10)
     }
 
-    /// Appends every row of `chunk`; its columns are written in order.
-    public mutating func append(_ chunk: Chunk) {
+    /// Appends every row of `chunk` (or the rows at `rows`, in that order); its columns are
+    /// written in order.
+    public mutating func append(_ chunk: Chunk, rows: ArraySlice<Int32>? = nil) {
         writeHeaderIfNeeded()
-        let n = chunk.count
+        let n = rows?.count ?? chunk.count
         if n == 0 { return }
         bytes.reserveCapacity(bytes.count + n * (chunk.columns.count * 8 + 1))
         // Row by row, since CSV interleaves columns; the switch per value is on the
         // column's layout, not on a boxed value.
-        for row in 0..<n {
+        let base = rows?.startIndex ?? 0
+        for k in 0..<n {
+            let row = rows.map { Int($0[base + k]) } ?? k
             for (c, column) in chunk.columns.enumerated() {
                 if c > 0 { bytes.append(delimiter) }
                 appendValue(column, row)

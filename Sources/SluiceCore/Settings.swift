@@ -28,7 +28,7 @@ public struct Settings: Sendable, Equatable {
         "sluice.memory": "0",
         "sluice.scratch": "",
         "sluice.worker.heartbeatTimeout": "10",
-        "sluice.output.maxOpenFiles": "64",
+        "sluice.output.maxOpenFiles": "1000",
     ]
 
     /// Settings as written, lower-cased keys not applied: Spark's keys are case-sensitive.

@@ -24,4 +24,7 @@ int sluice_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from);
 /// thread exits. Returns 0 or -1 with errno set.
 int sluice_set_parent_death_signal(int sig);
 
+/// syncfs(2): writes back every dirty page of the file system that holds `fd`.
+int sluice_syncfs(int fd);
+
 #endif

@@ -23,23 +23,28 @@ public struct ProcessIdentity: Codable, Sendable, Equatable {
     /// This process.
     public static let current = ProcessIdentity(pid: getpid(), startTime: startTime(of: getpid()) ?? 0)
 
-    /// Whether this very process still runs: the pid exists and started at the same time.
+    /// Whether this very process still runs: the pid exists, started at the same time, and
+    /// is not a zombie (killed, not yet reaped by its parent: it will never act again).
     public var isAlive: Bool {
         guard kill(pid, 0) == 0 || errno == EPERM else { return false }
-        guard let now = Self.startTime(of: pid) else { return false }
-        return now == startTime
+        guard let (state, now) = Self.stat(of: pid) else { return false }
+        return now == startTime && state != UInt8(ascii: "Z") && state != UInt8(ascii: "X")
     }
 
     /// The start time of `pid`, or nil when there is no such process.
-    public static func startTime(of pid: Int32) -> UInt64? {
+    public static func startTime(of pid: Int32) -> UInt64? { stat(of: pid)?.startTime }
+
+    /// The state letter (field 3) and start time (field 22) of `/proc/<pid>/stat`.
+    static func stat(of pid: Int32) -> (state: UInt8, startTime: UInt64)? {
         guard let bytes = try? FileSystem.readFile("/proc/\(pid)/stat") else { return nil }
         // The command name (field 2) is in parentheses and may hold spaces: count the
         // fields after its closing parenthesis.
         guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
         let fields = bytes[(close + 1)...].split(separator: UInt8(ascii: " "))
         // fields[0] is field 3 (state); field 22 is fields[19].
-        guard fields.count > 19 else { return nil }
-        return UInt64(String(decoding: fields[19], as: UTF8.self))
+        guard fields.count > 19, let state = fields[0].first,
+              let start = UInt64(String(decoding: fields[19], as: UTF8.self)) else { return nil }
+        return (state, start)
     }
 
     /// `pid start-time`, as stored in files.

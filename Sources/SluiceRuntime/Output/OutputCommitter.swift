@@ -1,3 +1,4 @@
+import CSluiceShims
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -104,6 +105,7 @@ public final class OutputCommitter {
             let path = mode == .overwrite && !f.partition.isEmpty ? f.partition : (f.partition.isEmpty ? f.name : f.partition + "/" + f.name)
             if seen.insert(path).inserted { publish.append(path) }
         }
+        try Self.syncFileSystem(of: staging)
         try pause("staged")
         // 2. The journal: from here on the commit is rolled forward, never back.
         let journal = CommitJournal(runID: runID, aside: mode == .overwrite ? replace : [], publish: publish, epoch: epoch)
@@ -120,22 +122,26 @@ public final class OutputCommitter {
     static func apply(_ j: CommitJournal, location: String, staging: String, pause: (String) throws -> Void = { _ in }) throws {
         let publishing = Set(j.publish)
         let aside = Set(j.aside)
+        var movedAny = false
         func moveAside(_ p: String) throws {
             let from = location + "/" + p, to = staging + "/old/" + p
             guard try FileSystem.exists(from), try !FileSystem.exists(to) else { return }
             // A path being replaced whose new data is no longer in staging was published.
             if publishing.contains(p), try !FileSystem.exists(staging + "/new/" + p) { return }
+            // A parent of published paths (a static overwrite's `country=US`) went aside
+            // before the first of them was published: once one is, it holds the new data.
+            for q in j.publish where q.hasPrefix(p + "/") {
+                if try !FileSystem.exists(staging + "/new/" + q) { return }
+            }
             try FileSystem.makeDirectories(FileSystem.parent(of: to))
             try FileSystem.rename(from, to: to)
+            if !movedAny { movedAny = true; try pause("moved-aside") }
         }
-        // Paths replaced by nothing (a static overwrite's other partitions) go first.
+        // Paths replaced by nothing (a static overwrite's other partitions, or the parent
+        // of what it publishes) go first.
         for p in j.aside where !publishing.contains(p) { try moveAside(p) }
-        var first = true
         for (i, p) in j.publish.enumerated() {
-            if aside.contains(p) {
-                try moveAside(p)
-                if first { try pause("moved-aside"); first = false }
-            }
+            if aside.contains(p) { try moveAside(p) }
             let from = staging + "/new/" + p
             if try FileSystem.exists(from) {
                 try FileSystem.makeDirectories(FileSystem.parent(of: location + "/" + p))
@@ -157,6 +163,7 @@ public final class OutputCommitter {
         // staging directory holds only garbage, which the next run removes.
         try FileSystem.removeTree(staging + "/" + CommitJournal.fileName)
         try FileSystem.syncDirectory(staging)
+        try pause("journal-removed")
         try FileSystem.removeTree(staging + "/old")
         try FileSystem.removeTree(staging)
     }
@@ -177,10 +184,19 @@ public final class OutputCommitter {
                 lines.append("recovered \(location): finished the commit of run \(journal.runID) that a crash interrupted (\(journal.publish.count) paths published)")
             } else {
                 try FileSystem.removeTree(dir)
-                lines.append("recovered \(location): removed the staging of run \(name.dropFirst(stagingPrefix.count)), which never committed")
+                lines.append("recovered \(location): removed the staging of run \(name.dropFirst(stagingPrefix.count)), which holds no commit to finish")
             }
         }
         return lines
+    }
+
+    /// Makes every staged file durable before the journal can name it: one syncfs(2) of
+    /// the file system that holds `path`.
+    static func syncFileSystem(of path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd < 0 { throw IOError("open", path: path, errno: errno) }
+        defer { close(fd) }
+        if sluice_syncfs(fd) != 0 { throw IOError("sync", path: path, errno: errno) }
     }
 
     /// Test-only (`sluice.test.commitPauseAt`): announces the step on stderr and waits to

@@ -14,8 +14,9 @@ import Glibc
 ///  the task's rows are sorted by partition and written one partition at a time
 /// ```
 ///
-/// Files are `part-<task>-<attempt>-<run>[-c<n>].csv`, created exclusively (`O_EXCL`), and
-/// fsynced when closed, so that a committed file survives a crash of the machine.
+/// Files are `part-<task>-<attempt>-<run>[-c<n>].csv`, created exclusively (`O_EXCL`). They
+/// are made durable all at once by the committer (syncfs(2) before its journal), not one
+/// fsync per file: a rewrite into hundreds of partitions writes thousands of files.
 public final class PartitionedFileWriter: ChunkConsumer {
     let spec: WriteSpec
     let task: Int
@@ -31,6 +32,9 @@ public final class PartitionedFileWriter: ChunkConsumer {
     private var index: [String: Int] = [:]
     private var partitions: [PartitionFile] = []
     private var openFiles = 0
+    /// With one integer-stored partition column: its values' partitions.
+    private var keyPartitions: [Int64: Int32] = [:]
+    private var nullKeyPartition: Int32 = -1
     /// Set once the task had more partitions than open files: the rows wait here, sorted
     /// by partition.
     private var sorter: SortOperator?
@@ -56,8 +60,9 @@ public final class PartitionedFileWriter: ChunkConsumer {
         }
     }
 
-    /// Bytes a partition's CSV text may reach before it is written out.
-    static let flushBytes = 256 << 10
+    /// Bytes a partition's CSV text may reach before it is written out: 256 KB, less when
+    /// many files are open, so that a task holds about 16 MB of text at most.
+    var flushBytes: Int { max(32 << 10, min(256 << 10, (16 << 20) / max(openFiles, 1))) }
 
     public init(spec: WriteSpec, task: Int, attempt: Int, inputTypes: [DataType], spill: SpillContext?) throws {
         self.spec = spec
@@ -104,6 +109,9 @@ public final class PartitionedFileWriter: ChunkConsumer {
         }
         // Rows whose key columns equal the previous row's share its partition: the
         // directory name is built only where a key changes.
+        if spec.partitionNames.count == 1, case .int64(let keys) = chunk.columns[dataColumns].storage {
+            return try singleKeyPartitions(chunk.columns[dataColumns], keys)
+        }
         var changed = [Bool](repeating: false, count: n)
         changed[0] = true
         for c in dataColumns..<chunk.columns.count { Self.markChanges(chunk.columns[c], &changed) }
@@ -122,6 +130,37 @@ public final class PartitionedFileWriter: ChunkConsumer {
             out[i] = last
         }
         return out
+    }
+
+    /// Partition indices by one integer, date or timestamp column: its stored values map to
+    /// partitions through a small table, so that rows in no particular order cost a hash
+    /// lookup each, not a directory name.
+    private func singleKeyPartitions(_ column: Column, _ keys: [Int64]) throws -> [Int32] {
+        let n = column.count
+        var out = [Int32](repeating: 0, count: n)
+        let validity = column.validity.flatMap { $0.nullCount > 0 ? $0 : nil }
+        for i in 0..<n {
+            if let validity, validity.isNull(i) {
+                if nullKeyPartition < 0 { nullKeyPartition = Int32(try partition(named: directory(for: .null))) }
+                out[i] = nullKeyPartition
+                continue
+            }
+            let k = keys[i]
+            if let p = keyPartitions[k] {
+                out[i] = p
+            } else {
+                let p = Int32(try partition(named: directory(for: column.value(at: i))))
+                keyPartitions[k] = p
+                out[i] = p
+            }
+        }
+        return out
+    }
+
+    /// The directory of a row whose one dynamic partition column holds `value`.
+    private func directory(for value: Value) -> String {
+        let name = HivePartitionPath.directoryName(column: spec.partitionNames[0], value: value, defaultName: spec.defaultPartitionName)
+        return spec.staticPrefix.isEmpty ? name : spec.staticPrefix + "/" + name
     }
 
     /// The index of a partition directory; a new one counts against the per-node limit.
@@ -162,7 +201,7 @@ public final class PartitionedFileWriter: ChunkConsumer {
         let data = chunk.columns.count == dataColumns ? chunk : Chunk(columns: Array(chunk.columns[0..<dataColumns]), count: chunk.count)
         let first = rowPartitions[0]
         if rowPartitions.allSatisfy({ $0 == first }) {
-            try append(data, to: Int(first), remaining: chunk)
+            try append(data, to: Int(first), whole: chunk)
             return
         }
         var rowsOf: [Int: [Int32]] = [:]
@@ -178,30 +217,37 @@ public final class PartitionedFileWriter: ChunkConsumer {
                 _ = try sorter!.consume(chunk.gather(rest))
                 return
             }
-            try append(data.gather(rowsOf[p]!), to: p, remaining: chunk.gather(rowsOf[p]!))
+            try append(data, rows: rowsOf[p]!, to: p, whole: chunk)
         }
     }
 
-    /// Appends a partition's rows to its file, opening (or rolling over) files as needed.
-    /// `remaining` is the same rows with every column, for the sorter if no file can open.
-    private func append(_ data: Chunk, to p: Int, remaining: Chunk) throws {
+    /// Appends a partition's rows (those at `rows`, or all) to its file, opening (or rolling
+    /// over) files as needed. `whole` is the chunk with every column, for the sorter if no
+    /// file can open.
+    private func append(_ data: Chunk, rows: [Int32]? = nil, to p: Int, whole: Chunk) throws {
         let part = partitions[p]
+        let count = rows?.count ?? data.count
         var offset = 0
-        while offset < data.count {
+        while offset < count {
             if part.fd < 0 {
                 if openFiles >= spec.maxOpenFiles && current < 0 {
                     try startSorting()
-                    _ = try sorter!.consume(offset == 0 ? remaining : remaining.slice(offset..<remaining.count))
+                    let rest = rows.map { Array($0[offset...]) } ?? (offset..<count).map { Int32($0) }
+                    _ = try sorter!.consume(rest.count == whole.count ? whole : whole.gather(rest))
                     return
                 }
                 try openFile(part)
             }
-            var take = data.count - offset
+            var take = count - offset
             if spec.maxRecordsPerFile > 0 { take = min(take, spec.maxRecordsPerFile - part.rowsInFile) }
-            part.writer.append(take == data.count ? data : data.slice(offset..<offset + take))
+            if let rows {
+                part.writer.append(data, rows: rows[offset..<offset + take])
+            } else {
+                part.writer.append(take == data.count ? data : data.slice(offset..<offset + take))
+            }
             part.rowsInFile += take
             offset += take
-            if part.writer.bytes.count >= Self.flushBytes { try flush(part) }
+            if part.writer.bytes.count >= flushBytes { try flush(part) }
             if spec.maxRecordsPerFile > 0 && part.rowsInFile >= spec.maxRecordsPerFile { try closeFile(part) }
         }
     }
@@ -240,7 +286,7 @@ public final class PartitionedFileWriter: ChunkConsumer {
             if current >= 0 && current != Int(p) && partitions[current].fd >= 0 { try closeFile(partitions[current]) }
             current = Int(p)
             let slice = start == 0 && end == chunk.count ? data : data.slice(start..<end)
-            try append(slice, to: Int(p), remaining: slice)
+            try append(slice, to: Int(p), whole: slice)
             start = end
         }
     }
@@ -273,7 +319,6 @@ public final class PartitionedFileWriter: ChunkConsumer {
 
     private func closeFile(_ part: PartitionFile) throws {
         try flush(part)
-        try FileSystem.sync(part.fd, path: part.path)
         close(part.fd)
         part.fd = -1
         openFiles -= 1
