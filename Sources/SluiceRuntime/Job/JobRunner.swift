@@ -89,6 +89,7 @@ public final class JobRunner {
     public init(options: RunOptions, out: OutputStream = .standardOutput) throws {
         self.options = options
         self.out = out
+        SystemInfo.raiseOpenFileLimit()
         for (k, v) in options.settingOverrides { try settings.set(k, v) }
         if options.workers > 0 { try settings.set("sluice.workers", String(options.workers)) }
     }

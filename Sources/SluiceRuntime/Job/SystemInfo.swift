@@ -61,3 +61,21 @@ public struct ProcessIdentity: Codable, Sendable, Equatable {
         self.init(pid: pid, startTime: start)
     }
 }
+
+extension SystemInfo {
+    /// Raises this process's soft limit on open files to its hard limit (getrlimit(2),
+    /// setrlimit(2)), as many servers do at start: a write task keeps a file open per
+    /// partition (up to `sluice.output.maxOpenFiles`), and the soft limit is often 1024.
+    /// Worker processes inherit the raised limit. Returns the soft limit in force.
+    @discardableResult
+    public static func raiseOpenFileLimit() -> UInt64 {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 0 }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { return UInt64(raised.rlim_cur) }
+        }
+        return UInt64(limit.rlim_cur)
+    }
+}
