@@ -36,7 +36,7 @@ final class BadRecordWriter {
     func flush() throws(CSVError) {
         if pending.isEmpty { return }
         if handle == nil {
-            try FileSystem.makeDirectories(directory)
+            do { try FileSystem.makeDirectories(directory) } catch { throw .cannotCreate(path: error.path, errno: error.errno) }
             handle = try OutputFileHandle(path: path)
         }
         try handle!.writeAll(pending)

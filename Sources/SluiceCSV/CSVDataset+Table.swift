@@ -8,7 +8,7 @@ extension CSVDataset {
     ///   partition values that do not fit their column's type.
     public static func table(path: String, options: CSVOptions, dataSchema: [CSVField], partitionSchema: [CSVField]) throws(CSVError) -> CSVDataset {
         var listed: [ListedFile] = []
-        if try FileSystem.status(path) != nil {
+        if try PathLookup.status(path) != nil {
             listed = try FileListing.list(path: path, options: options)
         }
         var declared: [String: DataType] = [:]

@@ -157,8 +157,11 @@ struct FileStatus {
     var modificationNanoseconds: Int32
 }
 
-enum FileSystem {
-    /// stat(2); `nil` when the path does not exist.
+/// The calls that list input paths, with CSVError (the rest of the file-system calls are
+/// SluiceCore's ``SluiceCore/FileSystem``).
+enum PathLookup {
+    /// stat(2), following symbolic links as Hadoop's listing does; `nil` when the path does
+    /// not exist.
     static func status(_ path: String) throws(CSVError) -> FileStatus? {
         var st = stat()
         while stat(path, &st) != 0 {
@@ -177,9 +180,7 @@ enum FileSystem {
 
     /// The names in a directory (opendir(3)/readdir(3)), without `.` and `..`.
     static func list(_ path: String) throws(CSVError) -> [String] {
-        guard let dir = opendir(path) else { throw .io(operation: "list directory", path: path, errno: errno) }
-        defer { closedir(dir) }
-        return directoryEntryNames(dir)
+        do { return try FileSystem.listDirectory(path) } catch { throw .io(operation: "list directory", path: path, errno: error.errno) }
     }
 
     /// Paths matching a shell pattern (glob(3): `*`, `?`, `[...]` per path component), sorted.
@@ -199,19 +200,6 @@ enum FileSystem {
     /// fnmatch(3) of a file name against a pattern.
     static func matches(_ name: String, pattern: String) -> Bool {
         fnmatch(pattern, name, 0) == 0
-    }
-
-    /// mkdir(2) of a path and its missing parents, mode 0755.
-    static func makeDirectories(_ path: String) throws(CSVError) {
-        if path.isEmpty { return }
-        var prefix = ""
-        for (i, part) in path.split(separator: "/", omittingEmptySubsequences: false).enumerated() {
-            prefix += (i == 0 ? "" : "/") + part
-            if prefix.isEmpty || part.isEmpty || part == "." { continue }
-            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw .cannotCreate(path: prefix, errno: errno)
-            }
-        }
     }
 }
 

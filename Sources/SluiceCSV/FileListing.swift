@@ -16,14 +16,14 @@ enum FileListing {
     static func list(path: String, options: CSVOptions) throws(CSVError) -> [ListedFile] {
         var roots: [String]
         if isGlobPattern(path) {
-            roots = try FileSystem.glob(path).filter { !isHidden(lastComponent($0)) || isHidden(lastComponent(path)) }
+            roots = try PathLookup.glob(path).filter { !isHidden(lastComponent($0)) || isHidden(lastComponent(path)) }
             if roots.isEmpty { throw .pathNotFound(path: path) }
         } else {
             roots = [path]
         }
         var files: [ListedFile] = []
         for root in roots {
-            guard let st = try FileSystem.status(root) else { throw .pathNotFound(path: root) }
+            guard let st = try PathLookup.status(root) else { throw .pathNotFound(path: root) }
             let trimmed = trimTrailingSlashes(root)
             if st.isDirectory {
                 try walk(trimmed, base: options.basePath.map(trimTrailingSlashes) ?? trimmed, options: options, into: &files)
@@ -36,9 +36,9 @@ enum FileListing {
     }
 
     private static func walk(_ dir: String, base: String, options: CSVOptions, into files: inout [ListedFile]) throws(CSVError) {
-        for name in try FileSystem.list(dir).sorted() where !isHidden(name) {
+        for name in try PathLookup.list(dir).sorted() where !isHidden(name) {
             let child = dir + "/" + name
-            guard let st = try FileSystem.status(child) else { continue } // removed meanwhile, or a dangling link
+            guard let st = try PathLookup.status(child) else { continue } // removed meanwhile, or a dangling link
             if st.isDirectory {
                 try walk(child, base: base, options: options, into: &files)
             } else {
@@ -49,7 +49,7 @@ enum FileListing {
 
     private static func add(_ path: String, _ st: FileStatus, base: String, options: CSVOptions, into files: inout [ListedFile]) throws(CSVError) {
         let name = lastComponent(path)
-        if let filter = options.pathGlobFilter, !FileSystem.matches(name, pattern: filter) { return }
+        if let filter = options.pathGlobFilter, !PathLookup.matches(name, pattern: filter) { return }
         let mtime = st.modificationSeconds * DateTime.microsPerSecond + Int64(st.modificationNanoseconds / 1000)
         if let before = options.modifiedBefore, mtime >= before { return }
         if let after = options.modifiedAfter, mtime <= after { return }

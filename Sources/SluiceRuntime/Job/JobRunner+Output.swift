@@ -216,18 +216,16 @@ extension JobRunner {
             throw error
         }
         let partitionDirs = Set(written.map(\.partition))
+        // What the new data replaces: the partitions written (dynamic overwrite), the static
+        // spec's subtree, or everything at the location but sluice's own entries.
         var replace: [String] = []
         if p.overwrite {
-            if !p.partitioned {
-                replace = try FileSystem.listDirectory(p.location).filter { !$0.hasPrefix(".sluice-") }.sorted()
-            } else if p.dynamicNames.isEmpty {
-                replace = [p.staticPrefix]
-            } else if settings.string("spark.sql.sources.partitionOverwriteMode") == "dynamic" {
+            if p.partitioned && !p.dynamicNames.isEmpty && settings.string("spark.sql.sources.partitionOverwriteMode") == "dynamic" {
                 replace = partitionDirs.sorted()
-            } else if p.staticPrefix.isEmpty {
-                replace = try FileSystem.listDirectory(p.location).filter { !$0.hasPrefix(".sluice-") }.sorted()
-            } else {
+            } else if p.partitioned && !p.staticPrefix.isEmpty {
                 replace = [p.staticPrefix]
+            } else {
+                replace = try FileSystem.listDirectory(p.location).filter { !$0.hasPrefix(".sluice-") }.sorted()
             }
         }
         try committer.commit(written, mode: p.overwrite ? .overwrite : .append, replace: replace)

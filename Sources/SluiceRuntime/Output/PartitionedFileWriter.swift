@@ -139,6 +139,9 @@ public final class PartitionedFileWriter: ChunkConsumer {
         let n = column.count
         var out = [Int32](repeating: 0, count: n)
         let validity = column.validity.flatMap { $0.nullCount > 0 ? $0 : nil }
+        // Rows often come in runs of one value (input sorted or clustered by it): a run
+        // costs one lookup.
+        var lastKey = Int64.min, lastPartition: Int32 = -1
         for i in 0..<n {
             if let validity, validity.isNull(i) {
                 if nullKeyPartition < 0 { nullKeyPartition = Int32(try partition(named: directory(for: .null))) }
@@ -146,6 +149,10 @@ public final class PartitionedFileWriter: ChunkConsumer {
                 continue
             }
             let k = keys[i]
+            if k == lastKey && lastPartition >= 0 {
+                out[i] = lastPartition
+                continue
+            }
             if let p = keyPartitions[k] {
                 out[i] = p
             } else {
@@ -153,6 +160,8 @@ public final class PartitionedFileWriter: ChunkConsumer {
                 keyPartitions[k] = p
                 out[i] = p
             }
+            lastKey = k
+            lastPartition = out[i]
         }
         return out
     }
@@ -204,20 +213,21 @@ public final class PartitionedFileWriter: ChunkConsumer {
             try append(data, to: Int(first), whole: chunk)
             return
         }
-        var rowsOf: [Int: [Int32]] = [:]
+        // Row indices per partition, by the partitions' dense numbers (no hashing per row).
+        var rowsOf = [[Int32]](repeating: [], count: partitions.count)
         var order: [Int] = []
         for (i, p) in rowPartitions.enumerated() {
-            if rowsOf[Int(p)] == nil { order.append(Int(p)) }
-            rowsOf[Int(p), default: []].append(Int32(i))
+            if rowsOf[Int(p)].isEmpty { order.append(Int(p)) }
+            rowsOf[Int(p)].append(Int32(i))
         }
         for (k, p) in order.enumerated() {
             if sorter != nil {
                 // The open-file bound was reached: the rest of this chunk is sorted too.
-                let rest = order[k...].flatMap { rowsOf[$0]! }.sorted()
+                let rest = order[k...].flatMap { rowsOf[$0] }.sorted()
                 _ = try sorter!.consume(chunk.gather(rest))
                 return
             }
-            try append(data, rows: rowsOf[p]!, to: p, whole: chunk)
+            try append(data, rows: rowsOf[p], to: p, whole: chunk)
         }
     }
 
