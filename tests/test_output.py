@@ -328,7 +328,10 @@ def test_a_failed_insert_into_a_new_location_leaves_no_directory(ws: Workspace) 
     r = ws.run(VIEWS + table + "SET hive.exec.max.dynamic.partitions.pernode=2;\n"
                "INSERT OVERWRITE TABLE t PARTITION (dt) SELECT id, name, amount, dt FROM src1;\n")
     assert_error(r, EX_DATAERR, PER_NODE.format(max=2, n=3))
-    assert not (ws.root / "out").exists()
+    # Only the job's lease directory (beside the location) was created.
+    assert not (ws.root / "out/new/t").exists()
+    assert sorted(p.name for p in (ws.root / "out/new").iterdir()) == [".sluice"]
+    assert sorted(p.name for p in (ws.root / "out/new/.sluice/t").iterdir()) == ["epoch-1", "journal-1"]
 
 
 # --- 3. the per-node limit is per task --------------------------------------------------------------------
@@ -491,7 +494,8 @@ def test_partition_values_are_escaped_as_hive_does_and_read_back(ws: Workspace, 
     assert by_dir["k=" + DEFAULT_PARTITION] == "id\n8\n9\n"
     assert by_dir["k=line%0Abreak"] == "id\n7\n"
     # Nothing was created outside the location.
-    assert {p for p in ws.files() if not p.startswith("out/e")} == before | {"out", "job.sql"}
+    # (The job's lease directory, beside the location, is sluice's own.)
+    assert {p for p in ws.files() if not p.startswith(("out/e", "out/.sluice"))} == before | {"out", "job.sql"}
 
     expected = [(i, None if v == "" else v) for i, v, _ in ESCAPE_VALUES]
     assert ws.ok(table + "SELECT id, k FROM e ORDER BY id;\n", mode=mode) == expected
@@ -557,10 +561,15 @@ def test_a_run_killed_at_a_commit_step_is_recovered_whole(ws: Workspace, step: s
     loc = ws.root / "out/t"
     ws.ok(crash_job("old"))
     old_snap = snapshot(loc)
+    old_runs = run_ids(loc)
     err = kill_at_commit_step(ws, crash_job("new", insert, overwrite), step, mode)
     assert err.endswith(PAUSE_LINE.format(step=step)), err
     (staging,) = staging_left(loc)
-    run = staging.removeprefix(".sluice-staging-")
+    # The killed run's id, from the names of the files it staged.
+    # (Files under staging/old/ are the replaced run's; published ones are in the location.)
+    staged = {m.group(1) for f in (loc / staging).rglob("part-*.csv") if "old" not in f.relative_to(loc / staging).parts[:1]
+              if (m := re.match(r"part-\d+-\d+-([0-9a-f]+)(?:-c\d+)?\.csv$", f.name))}
+    (run,) = (staged | run_ids(loc)) - old_runs
 
     # The next job that declares the table recovers the location, then reads it.
     r = ws.run(CRASH_TABLE + "SELECT id, v, country, p FROM t;\n", quiet=False)
@@ -569,9 +578,9 @@ def test_a_run_killed_at_a_commit_step_is_recovered_whole(ws: Workspace, step: s
     old, new = by_partition(OLD), by_partition(NEW)
     forward = step != "staged"
     if step in ("staged", "journal-removed"):
-        assert f"recovered out/t: removed the staging of run {run}, which holds no commit to finish" in r.stderr, r.stderr
+        assert f"recovered out/t: removed {staging}, which holds no commit to finish" in r.stderr, r.stderr
     else:
-        assert f"recovered out/t: finished the commit of run {run} that a crash interrupted (3 paths published)" in r.stderr, r.stderr
+        assert f"(staging {staging}) that a crash or a takeover interrupted (3 paths published)" in r.stderr, r.stderr
     # Each partition whole: exactly its old rows or exactly its new rows (a partition
     # that the new data does not have may be gone, if the overwrite is static).
     for p in sorted(set(old) | set(new)):

@@ -41,8 +41,10 @@ def test_report_and_metrics_of_a_run(tmp_path):
         assert report["mode"] == mode and report["workers"] == 2
         files = sorted(p for p in (tmp_path / "out/t").rglob("*.csv"))
         assert report["outputs"] == [{
-            "location": "out/t", "rows": 30, "files": len(files), "partitions": 3,
+            "location": "out/t", "rows": 30, "files": len(files), "partitions": 3, "resumedTasks": 0,
             "bytes": sum(p.stat().st_size for p in files)}]
+        # The run held the job's lease: the highest epoch in its lease directory.
+        assert report["epoch"] == max(int(p.name.removeprefix("epoch-")) for p in (tmp_path / "out/.sluice/t").glob("epoch-*"))
         assert report["filesWritten"] == len(files) and report["partitionsWritten"] == 3
         assert report["rowsOut"] == 30 + 3  # written, then printed
         assert report["bytesOut"] == sum(p.stat().st_size for p in files)

@@ -130,6 +130,25 @@ public enum FileSystem {
         }
     }
 
+    /// Creates the directories of `path` below `base`, which must exist already: a path
+    /// under a staging directory that another coordinator moved away or removed fails with
+    /// ENOENT instead of bringing the staging directory back.
+    public static func makeDirectories(_ path: String, under base: String, mode: mode_t = 0o777) throws(IOError) {
+        guard path.hasPrefix(base + "/") else {
+            if path == base, try isDirectory(base) { return }
+            throw IOError("create the directory", path: path, errno: ENOENT, status: .cantCreate)
+        }
+        var prefix = base
+        for part in path.dropFirst(base.count + 1).split(separator: "/") {
+            prefix += "/" + part
+            while mkdir(prefix, mode) != 0 {
+                if errno == EINTR { continue }
+                if errno == EEXIST, try isDirectory(prefix) { break }
+                throw IOError("create the directory", path: prefix, errno: errno, status: .cantCreate)
+            }
+        }
+    }
+
     /// rename(2), atomic within a file system.
     public static func rename(_ from: String, to: String) throws(IOError) {
         while Glibc.rename(from, to) != 0 {
@@ -160,6 +179,13 @@ public enum FileSystem {
         }
     }
 
+    /// Writes all of `bytes` to `fd`.
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(IOError) {
+        var result: Result<Void, IOError> = .success(())
+        bytes.withUnsafeBytes { b in result = Result { () throws(IOError) in try writeAll(fd, b, path: path) } }
+        try result.get()
+    }
+
     /// fsync(2).
     public static func sync(_ fd: Int32, path: String) throws(IOError) {
         try call("sync", path) { fsync(fd) }
@@ -178,9 +204,7 @@ public enum FileSystem {
     public static func writeNewFile(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(IOError) {
         let fd = try createExclusive(path, mode: mode)
         do throws(IOError) {
-            var result: Result<Void, IOError> = .success(())
-            bytes.withUnsafeBytes { b in result = Result { () throws(IOError) in try writeAll(fd, b, path: path) } }
-            try result.get()
+            try writeAll(fd, bytes, path: path)
             try sync(fd, path: path)
         } catch {
             close(fd)

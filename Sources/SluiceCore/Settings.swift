@@ -29,6 +29,9 @@ public struct Settings: Sendable, Equatable {
         "sluice.scratch": "",
         "sluice.worker.heartbeatTimeout": "10",
         "sluice.output.maxOpenFiles": "1000",
+        "sluice.lease.duration": "15s",
+        "sluice.lease.renewDeadline": "10s",
+        "sluice.lease.retryPeriod": "2s",
     ]
 
     /// Settings as written, lower-cased keys not applied: Spark's keys are case-sensitive.
@@ -78,6 +81,9 @@ public struct Settings: Sendable, Equatable {
         case "sluice.worker.heartbeatTimeout":
             guard let d = Double(v), d > 0 else { throw .invalid(key: key, value: value, expected: "a number of seconds greater than 0") }
             values[key] = String(d)
+        case "sluice.lease.duration", "sluice.lease.renewDeadline", "sluice.lease.retryPeriod":
+            guard let d = Settings.parseDuration(v), d > 0 else { throw .invalid(key: key, value: value, expected: "a duration such as 15s, 500ms or 2m") }
+            values[key] = v
         case "sluice.mode":
             let l = v.lowercased()
             guard l == "process" || l == "thread" else { throw .invalid(key: key, value: value, expected: "process or thread") }
@@ -89,7 +95,7 @@ public struct Settings: Sendable, Equatable {
             }
             values[key] = "UTC"
         default:
-            if key.hasPrefix("sluice.") && Settings.defaults[key] == nil && !key.hasPrefix("sluice.test.") && !key.hasPrefix("sluice.lease.") {
+            if key.hasPrefix("sluice.") && Settings.defaults[key] == nil && !key.hasPrefix("sluice.test.") {
                 throw .unknown(key: key, suggestion: Settings.closestKey(to: key))
             }
             values[key] = v
@@ -99,6 +105,22 @@ public struct Settings: Sendable, Equatable {
     public func int(_ key: String) -> Int { Int(values[key] ?? Settings.defaults[key] ?? "0") ?? 0 }
     public func bool(_ key: String) -> Bool { (values[key] ?? Settings.defaults[key]) == "true" }
     public func string(_ key: String) -> String { values[key] ?? Settings.defaults[key] ?? "" }
+    /// A duration setting in seconds.
+    public func seconds(_ key: String) -> Double { Settings.parseDuration(string(key)) ?? 0 }
+
+    /// `15`, `15s`, `500ms`, `2m`, `1h` → seconds (a bare number is seconds).
+    public static func parseDuration(_ text: String) -> Double? {
+        let t = text.trimmingSpaces().lowercased()
+        let number = t.prefix { $0.isNumber || $0 == "." }
+        guard let n = Double(number), n.isFinite else { return nil }
+        switch t.dropFirst(number.count).trimmingCharacters() {
+        case "", "s", "sec", "secs", "second", "seconds": return n
+        case "ms", "millis", "milliseconds": return n / 1000
+        case "m", "min", "mins", "minute", "minutes": return n * 60
+        case "h", "hour", "hours": return n * 3600
+        default: return nil
+        }
+    }
 
     /// `512`, `64k`, `512MB`, `2g`, `1GiB` → bytes.
     public static func parseSize(_ text: String) -> Int? {

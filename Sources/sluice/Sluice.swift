@@ -13,7 +13,7 @@ struct Sluice: ParsableCommand {
         Exit codes: 0 ok, 64 usage or SQL error, 65 data error, 66 missing input, \
         70 internal error, 73 cannot create output, 74 I/O error, 75 lease held elsewhere.
         """,
-        subcommands: [Run.self, Query.self, Explain.self, Worker.self]
+        subcommands: [Run.self, Query.self, Explain.self, LeaseCommand.self, Worker.self]
     )
 
     /// Parses and runs the command; usage errors go to stderr as `error: ...` with exit

@@ -21,7 +21,7 @@ public final class LocalExecutor: @unchecked Sendable {
     /// Runs every stage and returns the result's chunks in order. Stage outputs wait in a
     /// ``ChunkStore`` (per task, per partition) within the supervisor's share of memory,
     /// and are dropped once the last stage that reads them is done.
-    public func run(_ plan: PhysicalPlan) throws -> QueryOutput {
+    public func run(_ plan: PhysicalPlan, ledger: TaskLedger? = nil) throws -> QueryOutput {
         let store = ChunkStore(spill: try memory.spillContext(budgetBytes: memory.shareBytes), budgetBytes: memory.shareBytes)
         let outputs = StageOutputs(plan, store: store)
         for (index, stage) in plan.stages.enumerated() {
@@ -50,9 +50,19 @@ public final class LocalExecutor: @unchecked Sendable {
             let errors = ResultSlots<Error>(count: taskCount)
             let written = ResultSlots<[WrittenFile]>(count: taskCount)
             let progress = self.progress
+            let isWrite: Bool
+            if case .write = stage.output { isWrite = true } else { isWrite = false }
+            let finished = isWrite ? ledger?.finished ?? [:] : [:]
             let run: @Sendable (Int) -> Void = { t in
                 do {
+                    if let files = finished[t] {
+                        // Finished by an earlier coordinator: its staged files stand.
+                        written[t] = files
+                        return
+                    }
+                    try ledger?.check()
                     let (rows, files, rowsIn) = try self.runTask(stage, task: t, inputs[t], into: buffers[t], store: store, joinTables: joinTables, spill: spill)
+                    if isWrite { try ledger?.record(t, files) }
                     written[t] = files
                     var bytes: Int64 = 0
                     if case .split(_, let split) = inputs[t], let csv = split as? CSVSourceSplit { bytes = csv.split.end - csv.split.start }

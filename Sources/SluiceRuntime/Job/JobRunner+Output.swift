@@ -20,12 +20,17 @@ struct InsertPlan {
 }
 
 /// What one INSERT wrote, for the log and the run report.
-public struct OutputSummary: Codable, Sendable {
+public struct OutputSummary: Codable, Sendable, Equatable {
     public var location: String
     public var rows: Int
     public var bytes: Int64
     public var files: Int
     public var partitions: Int
+    /// Write tasks whose staged files an earlier coordinator of the job left, not run again.
+    public var resumedTasks: Int = 0
+    /// The epoch that committed the INSERT, when an earlier coordinator of the job did and
+    /// this run skipped it.
+    public var committedBy: Int? = nil
 }
 
 extension JobRunner {
@@ -73,14 +78,17 @@ extension JobRunner {
         if t.columns.isEmpty {
             throw SQLError("UNSUPPORTED_FEATURE", "CREATE TABLE needs its columns: sluice does not infer a table's schema (write CREATE TABLE \(t.name.name) (col TYPE, ...))", at: t.location)
         }
-        // Spark's default location for a managed table, relative to where the job runs.
-        let location = t.path ?? "spark-warehouse/\(key)"
+        let location = t.path ?? TableDefinition.defaultLocation(key)
         var options: [(String, String)] = []
         for o in t.options.entries where o.key.lowercased() != "path" { options.append((o.key, o.value)) }
         _ = try CSVOptions(options)
         let table = TableDefinition(name: t.name.name, location: location, dataFields: columns, partitionFields: partitions, options: options)
         if recover {
-            for line in try OutputCommitter.recover(location: location) { logger.info("\(line)") }
+            // A commit that a crash interrupted is finished before the table is read.
+            let host = lease?.host ?? HostIdentity.current(settings: settings)
+            for line in try OutputCommitter.settle(location: location, lease: lease, host: host, writing: false).lines {
+                logger.info("\(line)")
+            }
         }
         tables[key] = table
         try catalog.define(table.name, .source(try table.source()), replace: true, at: t.location)
@@ -199,17 +207,58 @@ extension JobRunner {
     }
 
     /// Runs an INSERT: stages its files, checks Hive's limits over all tasks, commits.
-    /// On any failure the location is left as it was.
+    /// On any failure the location is left as it was. An INSERT that an earlier
+    /// coordinator of the same job committed is skipped; one whose write tasks it partly
+    /// finished runs only the others.
     func write(_ p: InsertPlan) throws {
         let optimized = JobRunner.optimizer.optimize(p.logical)
+        let lease = try self.lease ?? acquireLease(path: Self.defaultLeasePath(for: p.location), job: "<job>", script: "")
         let runID = Self.newRunID()
-        let pauseAt = settings.string("sluice.test.commitPauseAt")
-        let committer = try OutputCommitter(location: p.location, runID: runID, pauseAt: pauseAt.isEmpty ? nil : pauseAt) { [logger] in logger.info("\($0)") }
-        let spec = writeSpec(p, staging: committer.staging, runID: runID)
+        let staging = p.location + "/" + OutputCommitter.stagingName(lease)
+        let spec = writeSpec(p, staging: staging, runID: runID)
         let physical = PhysicalPlanner(shufflePartitions: shufflePartitions).plan(optimized, output: .write(spec))
+        let statement = statementNumber
+        let fingerprint = statementFingerprint(physical)
+        if let done = journal?.committed(statement: statement, fingerprint: fingerprint) {
+            // Finished first, if the crash came in the middle of the commit.
+            for line in try OutputCommitter.settle(location: p.location, lease: lease, host: lease.host, writing: false).lines {
+                logger.info("\(line)")
+            }
+            var summary = done.summary ?? OutputSummary(location: p.location, rows: 0, bytes: 0, files: 0, partitions: 0)
+            summary.committedBy = done.epoch
+            outputs.append(summary)
+            logger.info("statement \(statement) (INSERT into \(p.target)) was committed by epoch \(done.epoch) of this job: not run again")
+            try refreshTable(p)
+            return
+        }
+        let finished = journal?.finishedTasks(statement: statement, fingerprint: fingerprint) ?? [:]
+        let pauseAt = settings.string("sluice.test.commitPauseAt"), stopAt = settings.string("sluice.test.commitStopAt")
+        let committer = try OutputCommitter(location: p.location, runID: runID, lease: lease, adopt: !finished.isEmpty,
+                                            pauseAt: pauseAt.isEmpty ? nil : pauseAt, stopAt: stopAt.isEmpty ? nil : stopAt) { [logger] in logger.info("\($0)") }
+        // The finished tasks whose files are all in the adopted staging directory.
+        var reused: [Int: [WrittenFile]] = [:]
+        if committer.adopted {
+            reused = try committer.reclaim(finished)
+            logger.info("resuming INSERT into \(p.target): \(reused.count) write tasks finished by epoch \(journal?.inheritedEpoch ?? 0) are not run again")
+        }
+        let journal = self.journal
+        let epoch = lease.epoch
+        for (t, files) in reused.sorted(by: { $0.key < $1.key }) {
+            try journal?.append(.init(kind: .task, epoch: epoch, fingerprint: fingerprint, statement: statement, location: p.location,
+                                      task: t, files: files, resumed: true))
+        }
+        let ledger = TaskLedger(check: { try lease.check() }, finished: reused) { t, files in
+            try journal?.append(.init(kind: .task, epoch: epoch, fingerprint: fingerprint, statement: statement, location: p.location, task: t, files: files))
+        }
         let written: [WrittenFile]
         do {
-            written = try execute(physical).written
+            if !reused.isEmpty, let last = physical.stages.last, let tasks = try taskCount(last), (0..<tasks).allSatisfy({ reused[$0] != nil }) {
+                // Every write task finished before the takeover: nothing to compute.
+                logger.info("all \(tasks) write tasks of INSERT into \(p.target) were finished by epoch \(journal?.inheritedEpoch ?? 0): only the commit is left")
+                written = (0..<tasks).flatMap { reused[$0]! }
+            } else {
+                written = try execute(physical, ledger: ledger).written
+            }
             try checkLimits(p, written)
         } catch {
             committer.abort()
@@ -228,12 +277,28 @@ extension JobRunner {
                 replace = try FileSystem.listDirectory(p.location).filter { !$0.hasPrefix(".sluice-") }.sorted()
             }
         }
-        try committer.commit(written, mode: p.overwrite ? .overwrite : .append, replace: replace)
         let summary = OutputSummary(location: p.location, rows: written.reduce(0) { $0 + $1.rows },
                                     bytes: written.reduce(0) { $0 + $1.bytes }, files: written.count,
-                                    partitions: p.partitioned ? partitionDirs.count : 0)
+                                    partitions: p.partitioned ? partitionDirs.count : 0, resumedTasks: reused.count)
+        try committer.commit(written, mode: p.overwrite ? .overwrite : .append, replace: replace) {
+            try journal?.append(.init(kind: .commit, epoch: epoch, fingerprint: fingerprint, statement: statement, location: p.location, summary: summary))
+        }
         outputs.append(summary)
         logger.info("wrote \(summary.rows) rows to \(p.target): \(summary.files) files\(p.partitioned ? " in \(summary.partitions) partitions" : ""), \(summary.bytes) bytes")
+        try refreshTable(p)
+    }
+
+    /// The number of tasks of a stage, where it is known before the stages before it run.
+    private func taskCount(_ stage: StagePlan) throws -> Int? {
+        switch stage.input {
+        case .shuffle(_, let partitions): return partitions
+        case .scan(let spec): return try (spec.source as? ExecutableSource)?.splits(partitionFilters: spec.partitionFilters, settings: settings).count
+        case .oneRow, .gather: return 1
+        }
+    }
+
+    /// A table written to is read afresh by later statements.
+    private func refreshTable(_ p: InsertPlan) throws {
         if let table = p.table {
             try catalog.define(table.name, .source(try table.source()), replace: true, at: p.sourceLocation)
         }

@@ -14,12 +14,20 @@ public struct RunOptions: Sendable {
     public var workers: Int
     public var quiet: Bool
     public var settingOverrides: [(String, String)]
+    /// `--lease PATH`; nil for the default, a `.sluice/` folder beside the job's first
+    /// output location.
+    public var leasePath: String?
+    /// `--wait [--wait-timeout D]` or `--no-wait` (the default).
+    public var leaseWait: LeaseWait
 
-    public init(format: ResultFormat, workers: Int = 0, quiet: Bool = false, settingOverrides: [(String, String)] = []) {
+    public init(format: ResultFormat, workers: Int = 0, quiet: Bool = false, settingOverrides: [(String, String)] = [],
+                leasePath: String? = nil, leaseWait: LeaseWait = .noWait) {
         self.format = format
         self.workers = workers
         self.quiet = quiet
         self.settingOverrides = settingOverrides
+        self.leasePath = leasePath
+        self.leaseWait = leaseWait
     }
 }
 
@@ -52,15 +60,26 @@ public final class JobRunner {
     let runStart = ScalarFunctions.runStart
     /// The memory budget and scratch directory, set up at the first query.
     var memory: RunMemory?
+    /// The job's lease, taken before the first statement of a job that writes.
+    public internal(set) var lease: Lease?
+    /// The job's journal of finished tasks and commits, in the lease directory.
+    var journal: JobJournal?
+    /// The fingerprint of the job's text and command-line settings.
+    var jobFingerprint = ""
+    /// 1-based number of the statement running.
+    var statementNumber = 0
     /// The live progress line, or a log line per stage.
     lazy var progress = Progress(quiet: options.quiet, logger: logger) { [weak self] in self?.memory?.stats ?? SpillStats() }
 
     deinit { close() }
 
-    /// Stops the workers, reports what was spilled, and removes the scratch directory.
+    /// Stops the workers, reports what was spilled, removes the scratch directory, and lets
+    /// go of the lease.
     public func close() {
         processes?.shutdown()
         processes = nil
+        lease?.release()
+        lease = nil
         if let memory {
             let spilled = memory.stats
             if spilled.spills > 0 { logger.info("spilled: \(spilled)") }
@@ -72,17 +91,19 @@ public final class JobRunner {
     var mode: ExecutionMode { ExecutionMode(rawValue: settings.string("sluice.mode")) ?? .process }
 
     /// Runs a planned query on threads or on worker processes.
-    func execute(_ plan: PhysicalPlan) throws -> QueryOutput {
+    func execute(_ plan: PhysicalPlan, ledger: TaskLedger? = nil) throws -> QueryOutput {
         if memory == nil { memory = RunMemory(settings: settings, workers: workers) }
+        // No task starts once the lease is lost.
+        let ledger = ledger ?? lease.map { lease in TaskLedger(check: { try lease.check() }) }
         switch mode {
         case .thread:
-            return try LocalExecutor(settings: settings, threads: workers, memory: memory!, progress: progress).run(plan)
+            return try LocalExecutor(settings: settings, threads: workers, memory: memory!, progress: progress).run(plan, ledger: ledger)
         case .process:
             if processes == nil {
                 processes = ProcessExecutor(settings: settings, workers: workers, runStart: runStart, memory: memory!,
                                             progress: progress, logger: logger)
             }
-            return try processes!.run(plan)
+            return try processes!.run(plan, ledger: ledger)
         }
     }
 
@@ -110,10 +131,13 @@ public final class JobRunner {
     public func run(script: String, file: String?) throws {
         let statements: [Statement]
         do { statements = try parseScript(script) } catch var e as SQLError { e.file = file; throw e }
+        try coordinate(statements, script: script, file: file)
         for (n, s) in statements.enumerated() {
+            statementNumber = n + 1
             progress.startStatement(n + 1)
             do { try execute(s) } catch var e as SQLError { e.file = file; throw e }
         }
+        try journal?.finish()
     }
 
     /// Runs one query and prints its rows.

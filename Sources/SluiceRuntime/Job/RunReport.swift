@@ -119,7 +119,7 @@ extension JobRunner {
         let attempts = records.reduce(0) { $0 + $1.tasks } + progress.failedAttempts
         return RunReport(
             job: job, status: status, error: error, started: RunReport.isoFormatter.string(from: started), seconds: seconds,
-            mode: mode.rawValue, workers: workers, epoch: nil,
+            mode: mode.rawValue, workers: workers, epoch: lease?.epoch,
             rowsIn: records.reduce(0) { $0 + $1.rowsIn }, bytesIn: records.reduce(0) { $0 + $1.bytesRead },
             rowsOut: outputs.reduce(0) { $0 + $1.rows } + printedRows, bytesOut: outputs.reduce(0) { $0 + $1.bytes },
             filesWritten: outputs.reduce(0) { $0 + $1.files }, partitionsWritten: outputs.reduce(0) { $0 + $1.partitions },

@@ -13,6 +13,9 @@ struct TableDefinition {
 
     var fields: [Field] { dataFields + partitionFields }
 
+    /// Spark's location of a managed table, relative to where the job runs.
+    static func defaultLocation(_ name: String) -> String { "spark-warehouse/" + name.lowercased() }
+
     /// The table's current files, as a source to read.
     func source() throws -> CSVSource {
         try CSVSource(table: name, location: location, options: options, dataFields: dataFields, partitionFields: partitionFields)

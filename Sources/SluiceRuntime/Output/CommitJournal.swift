@@ -1,5 +1,3 @@
-import Foundation
-
 /// The record of a commit, written (fsynced) into the staging directory before the first
 /// rename that anyone can see, and removed once `_SUCCESS` is in place, before the old
 /// data. A run that finds it replays it (every step is idempotent), so that a crash in the
@@ -24,28 +22,11 @@ struct CommitJournal: Codable, Equatable {
     static let fileName = "_commit.json"
 
     /// JSON, then a line `crc32c=<hex>` of the JSON's bytes.
-    func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = Array(try encoder.encode(self))
-        return json + Array("\ncrc32c=\(CRC32C.hex(CRC32C.checksum(json)))\n".utf8)
-    }
+    func encoded() throws -> [UInt8] { try ChecksummedJSON.encode(self) }
 
     /// The journal in `bytes`, or nil when it is truncated, corrupt or of another version.
     static func decode(_ bytes: [UInt8]) -> CommitJournal? {
-        let marker = Array("\ncrc32c=".utf8)
-        guard bytes.count > marker.count + 1 else { return nil }
-        var split = -1
-        var i = bytes.count - marker.count
-        while i >= 0 {
-            if Array(bytes[i..<i + marker.count]) == marker { split = i; break }
-            i -= 1
-        }
-        guard split > 0 else { return nil }
-        let json = Array(bytes[0..<split])
-        let tail = String(decoding: bytes[(split + marker.count)...], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard tail == CRC32C.hex(CRC32C.checksum(json)) else { return nil }
-        guard let journal = try? JSONDecoder().decode(CommitJournal.self, from: Data(json)), journal.version == 1 else { return nil }
+        guard let journal = ChecksummedJSON.decode(CommitJournal.self, bytes), journal.version == 1 else { return nil }
         return journal
     }
 }

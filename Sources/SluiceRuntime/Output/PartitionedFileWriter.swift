@@ -72,7 +72,7 @@ public final class PartitionedFileWriter: ChunkConsumer {
         self.spill = spill
         dataColumns = spec.columnNames.count
         options = try CSVOptions(spec.options.map { ($0[0], $0[1]) })
-        attemptDirectory = spec.staging + "/attempt-\(attempt)"
+        attemptDirectory = spec.staging + "/attempt-\(spec.runID)-\(attempt)"
     }
 
     deinit {
@@ -303,7 +303,7 @@ public final class PartitionedFileWriter: ChunkConsumer {
 
     private func openFile(_ part: PartitionFile) throws {
         let dir = part.directory.isEmpty ? attemptDirectory : attemptDirectory + "/" + part.directory
-        try FileSystem.makeDirectories(dir)
+        try FileSystem.makeDirectories(dir, under: spec.staging)
         var name = "part-" + Self.padded(task, 5) + "-\(attempt)-\(spec.runID)"
         if part.files > 0 { name += "-c" + Self.padded(part.files, 3) }
         name += ".csv"
@@ -332,7 +332,7 @@ public final class PartitionedFileWriter: ChunkConsumer {
         close(part.fd)
         part.fd = -1
         openFiles -= 1
-        let relative = "attempt-\(attempt)/" + (part.directory.isEmpty ? "" : part.directory + "/") + part.name
+        let relative = "attempt-\(spec.runID)-\(attempt)/" + (part.directory.isEmpty ? "" : part.directory + "/") + part.name
         written.append(WrittenFile(partition: part.directory, path: relative, name: part.name, rows: part.rowsInFile, bytes: part.bytesInFile))
     }
 

@@ -170,13 +170,13 @@ public final class ProcessExecutor: @unchecked Sendable {
     /// Runs every stage and returns the result's chunks in order. Stage outputs wait in a
     /// ``ChunkStore`` within the supervisor's share of memory, and are dropped once the
     /// last stage that reads them is done.
-    public func run(_ plan: PhysicalPlan) throws -> QueryOutput {
+    public func run(_ plan: PhysicalPlan, ledger: TaskLedger? = nil) throws -> QueryOutput {
         try startWorkers()
         let store = ChunkStore(spill: try memory.spillContext(budgetBytes: memory.shareBytes), budgetBytes: memory.shareBytes)
         let outputs = StageOutputs(plan, store: store)
         do {
             for (index, stage) in plan.stages.enumerated() {
-                let data = try runStage(stage, outputs, store, index: index, of: plan.stages.count)
+                let data = try runStage(stage, outputs, store, index: index, of: plan.stages.count, ledger: ledger)
                 progress?.finishStage()
                 try outputs.finish(stage, data)
             }
@@ -214,7 +214,7 @@ public final class ProcessExecutor: @unchecked Sendable {
     }
 
     private func runStage(_ stage: StagePlan, _ outputs: StageOutputs, _ store: ChunkStore,
-                          index: Int, of stageCount: Int) throws -> [[ChunkStore.BufferID]] {
+                          index: Int, of stageCount: Int, ledger: TaskLedger?) throws -> [[ChunkStore.BufferID]] {
         let inputs = try self.inputs(stage, outputs)
         progress?.startStage(stage.id, index: index, of: stageCount, tasks: inputs.count, label: stage.label)
         var partitionKeys: [Int]? = nil
@@ -243,7 +243,17 @@ public final class ProcessExecutor: @unchecked Sendable {
         var failures = Array(repeating: 0, count: inputs.count)
         var pending = Array(inputs.indices)
         var remaining = inputs.count
+        if write != nil, let ledger {
+            // Tasks an earlier coordinator finished: their staged files stand.
+            for (t, files) in ledger.finished where t < inputs.count {
+                done[t] = [store.makeBuffer()]
+                written[t] = files
+                remaining -= 1
+            }
+            pending.removeAll { ledger.finished[$0] != nil }
+        }
         while remaining > 0 {
+            try ledger?.check()
             // Hand pending tasks to idle workers.
             for (w, slot) in workers.enumerated() where slot.attempt == nil && !pending.isEmpty {
                 let task = pending.removeFirst()
@@ -306,6 +316,7 @@ public final class ProcessExecutor: @unchecked Sendable {
                         live[running.id] = nil
                         memory.addRemote(r.spilled)
                         if done[running.task] == nil {
+                            if write != nil { try ledger?.record(running.task, r.written ?? []) }
                             done[running.task] = running.outputs
                             written[running.task] = r.written ?? []
                             remaining -= 1
@@ -315,6 +326,9 @@ public final class ProcessExecutor: @unchecked Sendable {
                         } else {
                             for b in running.outputs { store.drop(b) }
                         }
+                    } catch let e as IOError {
+                        // The journal of finished tasks could not be written.
+                        throw e
                     } catch {
                         try breakProtocol(w, &failures, &pending, error)
                     }
