@@ -20,7 +20,7 @@ from typing import Iterable
 
 import pytest
 
-from conftest import Completed, parse_json_lines, result_from_json_rows, run_sluice, sluice_path
+from conftest import Completed, duck_connect, duck_result, parse_json_lines, result_from_json_rows, run_sluice, sluice_path
 
 # part-<task, 5 digits>-<attempt>-<run: 16 hex digits>[-c<roll-over, 3 digits>].csv
 PART_FILE = re.compile(r"^part-(?P<task>\d{5})-(?P<attempt>\d+)-(?P<run>[0-9a-f]{16})(?:-c(?P<roll>\d{3}))?\.csv$")
@@ -217,3 +217,23 @@ def csv_text(header: Iterable[str], rows: Iterable[Iterable]) -> str:
     w.writerow(header)
     w.writerows(rows)
     return buf.getvalue()
+
+
+def daily_revenue_results(data: Path, out: Path):
+    """The sample job (data/jobs/daily_revenue.sql) by DuckDB on the input under `data`,
+    and the job's output at `out` as DuckDB reads it back (hive partitioning)."""
+    con = duck_connect([
+        f"""CREATE VIEW events AS SELECT * FROM read_csv('{data}/events/*/*.csv', header=true, hive_partitioning=true,
+            escape='"', sample_size=-1, nullstr='')""",
+        f"""CREATE VIEW countries AS SELECT * FROM read_csv('{data}/countries.csv', header=true, escape='"',
+            sample_size=-1, nullstr='')""",
+    ])
+    try:
+        expected = duck_result(con, """SELECT c.region, e.event_type, count(*) AS n, sum(e.amount) AS total, e.dt
+                                       FROM events e JOIN countries c ON e.country = c.code WHERE e.amount > 0
+                                       GROUP BY e.dt, c.region, e.event_type""")
+        actual = duck_result(con, f"""SELECT region, event_type, n, total, dt FROM read_csv('{out}/*/*.csv', header=true,
+                                      hive_partitioning=true, escape='"', sample_size=-1, nullstr='')""")
+    finally:
+        con.close()
+    return expected, actual

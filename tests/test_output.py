@@ -32,7 +32,7 @@ import pytest
 
 from conftest import (EX_DATAERR, REPO, compare_results, duck_connect, duck_result, parse_json_lines, result_from_json_rows,
                       run_sluice, sluice_path)
-from output_helpers import (COMMIT_STEPS, DEFAULT_PARTITION, PAUSE_LINE, Workspace, assert_error, children,
+from output_helpers import (COMMIT_STEPS, daily_revenue_results, DEFAULT_PARTITION, PAUSE_LINE, Workspace, assert_error, children,
                             csv_text, data_files, header_lines, kill_at_commit_step, read_rows, run_ids, snapshot,
                             staging_left)
 
@@ -682,18 +682,7 @@ def test_sample_job_output_read_by_duckdb_equals_duckdbs_query(ws: Workspace, da
     out = ws.root / "out" / "daily_revenue"
     assert (out / "_SUCCESS").exists() and not staging_left(out)
     assert header_lines(out) == {"region,event_type,n,total"}
-    events = ws.root / "data" / "events"
-    con = duck_connect([
-        f"""CREATE VIEW events AS SELECT * FROM read_csv('{events}/*/*.csv', header=true, hive_partitioning=true,
-            escape='"', sample_size=-1, nullstr='')""",
-        f"""CREATE VIEW countries AS SELECT * FROM read_csv('{ws.root}/data/countries.csv', header=true, escape='"',
-            sample_size=-1, nullstr='')""",
-    ])
-    expected = duck_result(con, """SELECT c.region, e.event_type, count(*) AS n, sum(e.amount) AS total, e.dt
-                                   FROM events e JOIN countries c ON e.country = c.code WHERE e.amount > 0
-                                   GROUP BY e.dt, c.region, e.event_type""")
-    actual = duck_result(con, f"""SELECT region, event_type, n, total, dt FROM read_csv('{out}/*/*.csv', header=true,
-                                  hive_partitioning=true, escape='"', sample_size=-1, nullstr='')""")
+    expected, actual = daily_revenue_results(ws.root / "data", out)
     assert len(expected.rows) > 10
     problems = compare_results(expected, actual)
     assert not problems, "\n".join(problems)

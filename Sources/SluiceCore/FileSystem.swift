@@ -124,7 +124,10 @@ public enum FileSystem {
             prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + part
             while mkdir(prefix, mode) != 0 {
                 if errno == EINTR { continue }
-                if errno == EEXIST, try isDirectory(prefix) { break }
+                if errno == EEXIST {
+                    if try isDirectory(prefix) { break }
+                    throw IOError("create the directory", path: prefix, errno: ENOTDIR, status: .cantCreate)
+                }
                 throw IOError("create the directory", path: prefix, errno: errno, status: .cantCreate)
             }
         }
@@ -143,7 +146,10 @@ public enum FileSystem {
             prefix += "/" + part
             while mkdir(prefix, mode) != 0 {
                 if errno == EINTR { continue }
-                if errno == EEXIST, try isDirectory(prefix) { break }
+                if errno == EEXIST {
+                    if try isDirectory(prefix) { break }
+                    throw IOError("create the directory", path: prefix, errno: ENOTDIR, status: .cantCreate)
+                }
                 throw IOError("create the directory", path: prefix, errno: errno, status: .cantCreate)
             }
         }

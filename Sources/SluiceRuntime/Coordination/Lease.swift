@@ -109,6 +109,10 @@ public final class Lease: @unchecked Sendable {
                 switch wait {
                 case .noWait:
                     if view.live { throw LeaseHeldError(path: path, view: view, waited: nil) }
+                    if !announced {
+                        announced = true
+                        log("watching the lease at \(path) for up to \(LeaseObserver.seconds(timing.duration)): \(view.record?.summary ?? "epoch \(view.epoch)"), \(view.reason); it is taken over if it does not change")
+                    }
                 case .wait(let timeout):
                     if let timeout, waited >= timeout { throw LeaseHeldError(path: path, view: view, waited: waited) }
                     if !announced {

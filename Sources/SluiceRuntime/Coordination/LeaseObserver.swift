@@ -77,15 +77,17 @@ final class LeaseObserver {
             return LeaseView(state: .unknown, epoch: epoch, record: nil, age: unchanged, live: changed,
                              reason: "its record is empty, truncated or corrupt")
         }
+        let sameHost = r.host == me.host && r.bootID == me.bootID
+        // On the holder's host and boot its monotonic stamp is comparable with ours.
+        let age = sameHost && now > r.monotonicNanos ? Double(now - r.monotonicNanos) / 1e9 : 0
         if r.released {
-            return LeaseView(state: .released, epoch: epoch, record: r, age: 0, live: false, reason: "released by its holder")
+            return LeaseView(state: .released, epoch: epoch, record: r, age: age, live: false, reason: "released by its holder")
         }
         let lease = Double(r.leaseMillis) / 1000
-        if r.host == me.host && r.bootID == me.bootID {
+        if sameHost {
             guard ProcessIdentity(pid: r.pid, startTime: r.startTime).isAlive else {
-                return LeaseView(state: .expired, epoch: epoch, record: r, age: 0, live: false, reason: "its process \(r.pid) is gone")
+                return LeaseView(state: .expired, epoch: epoch, record: r, age: age, live: false, reason: "its process \(r.pid) is gone")
             }
-            let age = now > r.monotonicNanos ? Double(now - r.monotonicNanos) / 1e9 : 0
             if age >= lease {
                 return LeaseView(state: .expired, epoch: epoch, record: r, age: age, live: false,
                                  reason: "its process \(r.pid) has not renewed it for \(Self.seconds(age))")
@@ -110,7 +112,8 @@ public enum LeaseStatus {
     /// The state of the lease at `path`. On the holder's host the age is exact; for a holder
     /// on another host one look cannot judge expiry (that takes watching for a whole lease),
     /// so the age shown is the record file's modification time against this host's clock,
-    /// marked as such, and the state stays `held` until the holder releases it.
+    /// marked as such (as for a record that cannot be read), and the state stays `held`
+    /// until the holder releases it.
     public static func look(path: String, settings: Settings) throws -> (view: LeaseView, ageByFileTime: Bool) {
         guard try FileSystem.isDirectory(path) else {
             throw IOError("read the lease directory", path: path, errno: ENOENT, status: .noInput)
@@ -120,7 +123,7 @@ public enum LeaseStatus {
                                      leaseSeconds: settings.seconds("sluice.lease.duration"))
         var view = try observer.look()
         let me = HostIdentity.current(settings: settings)
-        guard view.epoch > 0, view.state == .held || view.state == .unknown,
+        guard view.epoch > 0,
               view.record.map({ $0.host != me.host || $0.bootID != me.bootID }) ?? true,
               let st = try FileSystem.status(directory.epochPath(view.epoch)) else { return (view, false) }
         view.age = max(0, wallSeconds() - (Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9))

@@ -220,8 +220,11 @@ extension JobRunner {
         let statement = statementNumber
         let fingerprint = statementFingerprint(physical)
         if let done = journal?.committed(statement: statement, fingerprint: fingerprint) {
-            // Finished first, if the crash came in the middle of the commit.
-            for line in try OutputCommitter.settle(location: p.location, lease: lease, host: lease.host, writing: false).lines {
+            // Finished first, if the crash came in the middle of the commit; what else the
+            // earlier coordinator left there goes, unless a later INSERT of the job resumes
+            // from it.
+            let later = journal?.inherited.contains { $0.kind == .task && ($0.statement ?? 0) > statement && $0.location == p.location } ?? false
+            for line in try OutputCommitter.settle(location: p.location, lease: lease, host: lease.host, writing: true, adopt: later).lines {
                 logger.info("\(line)")
             }
             var summary = done.summary ?? OutputSummary(location: p.location, rows: 0, bytes: 0, files: 0, partitions: 0)

@@ -236,7 +236,7 @@ public final class JobRunner {
     /// An INSERT's plans and stages, the last of which writes the files.
     private func explainInsert(_ p: InsertPlan) throws -> String {
         let optimized = JobRunner.optimizer.optimize(p.logical)
-        let spec = writeSpec(p, staging: p.location + "/" + OutputCommitter.stagingPrefix + "<run>", runID: "<run>")
+        let spec = writeSpec(p, staging: p.location + "/" + OutputCommitter.stagingPrefix + "<epoch>-<lease>", runID: "<run>")
         let physical = PhysicalPlanner(shufflePartitions: shufflePartitions).plan(optimized, output: .write(spec))
         let mode = p.overwrite ? "overwrite" : "append"
         return "== Insert (\(mode) \(p.target) at \(p.location)) ==\n\n== Logical Plan ==\n\(p.logical.treeString)\n\n== Optimized Logical Plan ==\n\(optimized.treeString)\n\n== Stages ==\n\(physical.treeString)"

@@ -308,6 +308,10 @@ public final class OutputCommitter {
                 try finish(j, s.name, in: replay) { try lease.check() }
             } else if !writing {
                 continue
+            } else if s.name == mine && adopt {
+                // Adopted already, at an INSERT of this run that an earlier coordinator had
+                // committed.
+                return (lines, true)
             } else if s.name == adoptable {
                 try FileSystem.rename(dir, to: location + "/" + mine)
                 lines.append("resumed \(location): adopted the staging of epoch \(s.epoch) (\(s.name)) with its finished tasks' files")

@@ -26,7 +26,7 @@ public final class PartitionedFileWriter: ChunkConsumer {
     let spill: SpillContext?
     /// The types of the rows the task receives (data, then partition columns).
     let inputTypes: [DataType]
-    /// `<staging>/attempt-<id>`.
+    /// `<staging>/attempt-<run>-<id>`: attempts of different runs never share one.
     let attemptDirectory: String
     /// Partition directory name to its index in `partitions`.
     private var index: [String: Int] = [:]

@@ -6,7 +6,8 @@
 public struct WriteSpec: Codable, Sendable, CustomStringConvertible {
     /// The output location, for messages and `explain`.
     public var location: String
-    /// `<location>/.sluice-staging-<run>`: each attempt writes under `attempt-<id>/` in it.
+    /// `<location>/.sluice-staging-<epoch>-<lease>`: each attempt writes under
+    /// `attempt-<run>-<id>/` in it.
     public var staging: String
     /// Part of every file name, so that files of different runs never collide.
     public var runID: String
@@ -43,7 +44,7 @@ public struct WrittenFile: Codable, Sendable, Hashable {
     /// The partition directory, relative to the location (`dt=2024-03-05`; empty when the
     /// output is not partitioned).
     public var partition: String
-    /// Relative to the staging directory: `attempt-<id>/<partition>/<name>`.
+    /// Relative to the staging directory: `attempt-<run>-<id>/<partition>/<name>`.
     public var path: String
     public var name: String
     public var rows: Int
