@@ -38,8 +38,8 @@ from typing import Callable
 
 import pytest
 
-from conftest import (EX_CANTCREAT, EX_NOINPUT, EX_OK, EX_USAGE, REPO, Completed, compare_results, duck_connect,
-                      duck_result, run_sluice, sluice_path)
+from conftest import (EX_CANTCREAT, EX_NOINPUT, EX_OK, EX_USAGE, REPO, Completed, compare_results,
+                      run_sluice, sluice_path)
 from output_helpers import PART_FILE, Workspace, daily_revenue_results, alive, children, csv_text, data_files, read_rows, snapshot, staging_left
 
 pytestmark = pytest.mark.engine

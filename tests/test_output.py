@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (EX_DATAERR, REPO, compare_results, duck_connect, duck_result, parse_json_lines, result_from_json_rows,
+from conftest import (EX_DATAERR, REPO, compare_results, parse_json_lines, result_from_json_rows,
                       run_sluice, sluice_path)
 from output_helpers import (COMMIT_STEPS, daily_revenue_results, DEFAULT_PARTITION, PAUSE_LINE, Workspace, assert_error, children,
                             csv_text, data_files, header_lines, kill_at_commit_step, read_rows, run_ids, snapshot,
