@@ -97,14 +97,24 @@ public final class HashJoinOperator: ChunkConsumer {
     }
 
     public func finish() throws {
-        if type == .fullOuter {
-            let unmatched = (0..<table.rows.count).filter { !buildMatched[$0] }.map { Int32($0) }
-            if !unmatched.isEmpty {
-                let build = table.rows.gather(unmatched)
-                let nulls = Chunk(columns: probeTypes.map { Column.nulls($0, count: unmatched.count) }, count: unmatched.count)
-                _ = try downstream.consume(combine(nulls, build))
-            }
-        }
+        _ = try emitUnmatchedBuildRows()
         try downstream.finish()
+    }
+
+    /// For a full outer join, the build rows no pair used, with NULLs on the probe side
+    /// (once every probe row of this table has been consumed); false when downstream
+    /// wants no more rows. A grace-hash join calls it once per partition's table.
+    func emitUnmatchedBuildRows() throws -> Bool {
+        guard type == .fullOuter else { return true }
+        let unmatched = (0..<table.rows.count).filter { !buildMatched[$0] }.map { Int32($0) }
+        var more = true
+        var start = 0
+        while start < unmatched.count && more {
+            let rows = Array(unmatched[start..<min(start + Chunk.capacity, unmatched.count)])
+            let nulls = Chunk(columns: probeTypes.map { Column.nulls($0, count: rows.count) }, count: rows.count)
+            more = try downstream.consume(combine(nulls, table.rows.gather(rows)))
+            start += rows.count
+        }
+        return more
     }
 }

@@ -206,7 +206,7 @@ extension JobRunner {
         let pauseAt = settings.string("sluice.test.commitPauseAt")
         let committer = try OutputCommitter(location: p.location, runID: runID, pauseAt: pauseAt.isEmpty ? nil : pauseAt) { [logger] in logger.info("\($0)") }
         let spec = writeSpec(p, staging: committer.staging, runID: runID)
-        let physical = PhysicalPlanner(shufflePartitions: shufflePartitions).plan(optimized, output: .write(spec))
+        let physical = planner.plan(optimized, output: .write(spec))
         let written: [WrittenFile]
         do {
             written = try execute(physical).written
