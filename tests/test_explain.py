@@ -104,3 +104,20 @@ def test_explain_keeps_broadcasting_joins_without_keys(tmp_path: Path) -> None:
     set_ = "SET spark.sql.autoBroadcastJoinThreshold=-1;\n"
     for join, on in [("CROSS JOIN", ""), ("JOIN", "ON e.country < c.code")]:
         assert "  HashJoin Inner build: stage 0 (right side)" in join_stages(tmp_path, set_=set_, join=join, on=on)
+
+
+def test_explain_full_outer_join_gathers_only_when_broadcast(tmp_path: Path) -> None:
+    # Broadcast: unmatched build rows are known once every probe row was seen, in one task.
+    broadcast = join_stages(tmp_path, join="FULL JOIN")
+    assert broadcast.startswith(
+        "Stage 0: scan csv <repo>/data/countries.csv [code, region], one task per split -> to one task\n"
+        "Stage 1: scan csv <repo>/data/events [country], one task per split -> to one task\n"
+        "Stage 2: gather from stage 1, 1 task -> result\n"
+        "  HashJoin FullOuter build: stage 0 (right side) keys: [country = code]\n")
+    # Shuffled: each task holds every row of its keys from both sides.
+    shuffled = join_stages(tmp_path, set_="SET spark.sql.autoBroadcastJoinThreshold=-1;\n", join="FULL JOIN")
+    assert shuffled.startswith(
+        "Stage 0: scan csv <repo>/data/countries.csv [code, region], one task per split -> hash partition by [#0] into 3\n"
+        "Stage 1: scan csv <repo>/data/events [country], one task per split -> hash partition by [#0] into 3\n"
+        "Stage 2: shuffle from stage 1, 3 tasks -> hash partition by [#0] into 3\n"
+        "  ShuffledHashJoin FullOuter build: the task's partition of stage 0 (right side) keys: [country = code]\n")
