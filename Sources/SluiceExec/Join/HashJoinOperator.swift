@@ -1,10 +1,12 @@
-/// Joins each probe chunk against a shared ``JoinHashTable``.
+/// Joins each probe chunk against a ``JoinHashTable``: a broadcast build side shared by
+/// the tasks of a stage, or one partition's (``GraceHashJoinOperator``).
 ///
 /// ```
 /// probe chunk ─> key hashes ─> candidate pairs ─> equal keys ─> joined rows ─> condition
 ///                                                                     │
 ///        left outer: probe rows with no surviving pair, with NULLs ───┘
-///        full outer: and, at the end, build rows no pair used (one task only)
+///        full outer: and, at the end, build rows no pair used (so the table must have
+///                    met every probe row of its keys: one task, or one partition)
 /// ```
 /// Output columns: left side then right side, whichever side was built; semi and anti
 /// joins output the probe (left) side only.

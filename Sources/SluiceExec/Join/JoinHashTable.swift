@@ -42,10 +42,11 @@ public final class JoinHashTable: @unchecked Sendable {
         self.next = next
     }
 
-    /// Bytes a table of `chunk`'s rows takes: the rows, and per row its hash, its chain
-    /// link and two bucket heads (the key columns of plain column keys share the rows').
+    /// The most a table of `chunk`'s rows takes, while it is built: the rows twice (the
+    /// chunks they come in, and the one chunk they are copied into), and per row its hash,
+    /// its chain link and up to four bucket heads (plain column keys share the rows').
     public static func memoryBytes(of chunk: Chunk) -> Int {
-        SortOperator.memoryBytes(of: chunk) + chunk.count * 20
+        2 * SortOperator.memoryBytes(of: chunk) + chunk.count * 28
     }
 
     /// Appends to `probeRows`/`buildRows` every pair (probe row, build row) whose keys are
