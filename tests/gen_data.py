@@ -507,6 +507,38 @@ def links(rng: random.Random) -> Table:
     return t
 
 
+# --- larger tables for shuffled and spilling joins --------------------------------------------
+# Thousands of rows, so that a join's build side outgrows the operator budget of a run with
+# --memory 16KB; their own generator (seed + 3) keeps the rows of the tables above.
+
+
+def clicks(rng: random.Random) -> Table:
+    """Facts keyed by ``uid`` (BIGINT, while users.uid is INT) over 1..1800, NULL in some
+    rows; users lacks 1..299 and 1501..1800. ``page`` is one of 60, NULL in some rows."""
+    t = Table("clicks", [("id", "BIGINT"), ("uid", "BIGINT"), ("page", "STRING"), ("ms", "INT"), ("day", "DATE")])
+    for k in range(1, 4001):
+        t.rows.append([
+            k,
+            maybe(rng, 0.04, rng.randint(1, 1800)),
+            maybe(rng, 0.05, f"/p/{rng.randint(1, 60)}"),
+            rng.randint(1, 5000),
+            dt.date(2024, 3, 1) + dt.timedelta(days=rng.randint(0, 29)),
+        ])
+    return t
+
+
+def users(rng: random.Random) -> Table:
+    """The dimension of clicks: uid 300..1500 once, about one in ten twice, a few NULL,
+    and 2001..2100 without clicks; ``home`` is one of clicks' pages."""
+    t = Table("users", [("uid", "INT"), ("name", "STRING"), ("grp", "STRING"), ("score", "DOUBLE"), ("home", "STRING")])
+    keys = list(range(300, 1501)) + rng.sample(range(300, 1501), 120) + list(range(2001, 2101)) + [None] * 6
+    rng.shuffle(keys)
+    for n, uid in enumerate(keys):
+        t.rows.append([uid, f"user {n}", maybe(rng, 0.05, rng.choice(["a", "b", "c", "d", "e", "f", "g"])),
+                       round(rng.uniform(0, 100), 2), f"/p/{rng.randint(1, 60)}"])
+    return t
+
+
 VIEWS = [
     # Aggregated, joined and stacked views, and a view over a view.
     DerivedView("cust_totals", "SELECT cust, count(*) AS n, sum(amount) AS total, max(odate) AS last_day "
@@ -527,6 +559,8 @@ def generate(root: Path | str, seed: int = SEED) -> DataSet:
     tables.append(sales(random.Random(seed + 1), name="sales_inf", infer=True))
     rel = random.Random(seed + 2)
     tables += [orders(rel), customers(rel), codes(rel), tags(rel), links(rel)]
+    large = random.Random(seed + 3)
+    tables += [clicks(large), users(large)]
     for t in tables:
         t.write(root)
     return DataSet(root, tables, list(VIEWS))

@@ -14,6 +14,11 @@ SLUICE_DIFF_MODE=single runs every query alone; =batch uses the batch only.
 and ``--workers 1|2|4``: every query must agree in every mode (the modes differ only in how
 tasks and chunks travel, never in the rows).
 
+``test_join_modes[...]`` runs the queries with a join again with every join shuffled
+(``spark.sql.autoBroadcastJoinThreshold=-1``), in both modes with 1, 2 and 4 workers, and
+again with ``--memory 16KB``, where the build sides of the larger tables spill (grace hash
+join).
+
 The DuckDB side alone: ``pytest -m "not engine" tests/test_differential.py``.
 """
 
@@ -27,7 +32,7 @@ import pytest
 
 from conftest import (Completed, OutputError, Result, compare_results, duck_result, parse_json_lines,
                       result_from_json_rows, run_sluice)
-from queries import ALL, BY_ID, Query
+from queries import ALL, BY_ID, Query, joins
 
 MARKER = "__query__"
 BATCH_MIN_CASES = 20  # fewer selected cases than this: run each alone
@@ -172,12 +177,12 @@ def split_batch_output(stdout: str) -> tuple[dict[str, Result], list[str]]:
     return {k: result_from_json_rows(v) for k, v in sections.items()}, order
 
 
-def run_batch(test_data, jobs_dir, name: str, args: list[str] = ()) -> Batch:
-    """Runs the corpus as one job (``sluice run JOB --format json ARGS``). When the job
-    stops at a query, that query is recorded as failed and a new job runs the queries after
-    it, until every query has run once."""
+def run_batch(test_data, jobs_dir, name: str, args: list[str] = (), queries: list[Query] = ALL) -> Batch:
+    """Runs the corpus (or `queries`) as one job (``sluice run JOB --format json ARGS``).
+    When the job stops at a query, that query is recorded as failed and a new job runs the
+    queries after it, until every query has run once."""
     batch = Batch()
-    pending = list(ALL)
+    pending = list(queries)
     while pending:
         statements = []
         for q in pending:
@@ -258,6 +263,22 @@ def mode_id(mode: str, workers: int, split: int | None, memory: str | None) -> s
     return f"{mode}-w{workers}" + (f"-split{split}" if split else "") + (f"-memory{memory}" if memory else "")
 
 
+def check_batch(test_data, jobs_dir, expected_results, name: str, args: list[str], queries: list[Query] = ALL,
+                spills: tuple[str, ...] = ()) -> None:
+    """Runs `queries` as one batch job with ARGS: every query agrees with DuckDB, and each
+    kind of spill in `spills` happened."""
+    batch = run_batch(test_data, jobs_dir, name, args, queries=queries)
+    assert batch.ok, batch.problem
+    differing = batch_differences(batch, expected_results)
+    assert not differing, (f"{len(differing)} queries fail or differ with {' '.join(args)}:\n"
+                           + "\n".join(differing))
+    if spills:
+        spilled = [line for run in batch.runs for line in run.stderr.splitlines() if "spilled:" in line]
+        assert spilled, f"a run with {' '.join(args)} spilled nothing"
+        for kind in spills:
+            assert any(f"{kind} " in line for line in spilled), f"no {kind} spill with {' '.join(args)}: {spilled}"
+
+
 @pytest.mark.engine
 @pytest.mark.parametrize("mode,workers,split,memory", EXECUTION_MODES, ids=[mode_id(*m) for m in EXECUTION_MODES])
 def test_batch_modes(mode: str, workers: int, split: int | None, memory: str | None, sluice_bin, test_data, jobs_dir,
@@ -268,16 +289,28 @@ def test_batch_modes(mode: str, workers: int, split: int | None, memory: str | N
         args += ["--set", f"spark.sql.files.maxPartitionBytes={split}"]
     if memory:
         args += ["--memory", memory]
-    batch = run_batch(test_data, jobs_dir, f"corpus-{mode_id(mode, workers, split, memory)}", args)
-    assert batch.ok, batch.problem
-    differing = batch_differences(batch, expected_results)
-    assert not differing, (f"{len(differing)} queries fail or differ with {' '.join(args)}:\n"
-                           + "\n".join(differing))
+    check_batch(test_data, jobs_dir, expected_results, f"corpus-{mode_id(mode, workers, split, memory)}", args,
+                spills=("aggregation", "sort", "shuffle") if memory else ())
+
+
+# The queries with a join: the join corpus, and those of other topics that join.
+JOIN_QUERIES = [q for q in ALL if q in joins.QUERIES or re.search(r"\bJOIN\b", q.sql, re.I)]
+
+# (mode, workers, memory): every join shuffled, and with --memory 16KB its build side spills.
+JOIN_MODES = [(mode, workers, memory) for memory in (None, "16KB") for mode in ("process", "thread") for workers in (1, 2, 4)]
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("mode,workers,memory", JOIN_MODES,
+                         ids=[f"shuffled-{mode}-w{workers}" + (f"-memory{memory}" if memory else "") for mode, workers, memory in JOIN_MODES])
+def test_join_modes(mode: str, workers: int, memory: str | None, sluice_bin, test_data, jobs_dir, expected_results):
+    """The queries with a join, every join shuffled (no build side broadcast): each agrees;
+    with --memory 16KB, join build sides spill."""
+    args = ["--mode", mode, "--workers", str(workers), "--set", "spark.sql.autoBroadcastJoinThreshold=-1"]
     if memory:
-        spilled = [line for run in batch.runs for line in run.stderr.splitlines() if "spilled:" in line]
-        assert spilled, "a run with --memory 16KB spilled nothing"
-        for kind in ("aggregation", "sort", "shuffle"):
-            assert any(f"{kind} " in line for line in spilled), f"no {kind} spill with --memory 16KB: {spilled}"
+        args += ["--memory", memory]
+    check_batch(test_data, jobs_dir, expected_results, f"joins-{mode}-w{workers}" + (f"-memory{memory}" if memory else ""),
+                args, queries=JOIN_QUERIES, spills=("join",) if memory else ())
 
 
 def run_alone(query: Query, test_data, jobs_dir) -> tuple[Completed, Result | None, str | None]:

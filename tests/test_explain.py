@@ -56,3 +56,68 @@ def test_explain_shows_pruning_pushdown_and_stages(tmp_path: Path) -> None:
         "  TopN 3 [n DESC NULLS LAST]\n"
         "Stage 2: gather from stage 1, 1 task -> result\n"
         "  TopN 3 [n DESC NULLS LAST]\n")
+
+
+JOIN_JOB = (
+    "CREATE TEMPORARY VIEW events USING csv OPTIONS (path '{repo}/data/events', header 'true', inferSchema 'true');\n"
+    "CREATE TEMPORARY VIEW countries USING csv OPTIONS (path '{repo}/data/countries.csv', header 'true');\n"
+    "{set}SELECT c.region, count(*) AS n FROM events e {join} countries c {on} GROUP BY c.region;\n")
+
+
+def join_stages(tmp_path: Path, *, set_: str = "", join: str = "JOIN", on: str = "ON e.country = c.code") -> str:
+    job = tmp_path / "join.sql"
+    job.write_text(JOIN_JOB.format(repo=REPO, set=set_, join=join, on=on))
+    result = run_sluice(["explain", str(job), "--set", "spark.sql.shuffle.partitions=3"], cwd=tmp_path)
+    assert result.code == 0, result.describe()
+    return result.stdout.split("== Stages ==\n")[1].replace(str(REPO), "<repo>")
+
+
+def test_explain_broadcasts_a_small_join_side(tmp_path: Path) -> None:
+    # countries.csv (680 bytes) is under spark.sql.autoBroadcastJoinThreshold (10 MB).
+    assert join_stages(tmp_path) == (
+        "Stage 0: scan csv <repo>/data/countries.csv [code, region], one task per split -> to one task\n"
+        "Stage 1: scan csv <repo>/data/events [country], one task per split -> hash partition by [#0] into 3\n"
+        "  HashJoin Inner build: stage 0 (right side) keys: [country = code]\n"
+        "  HashAggregate(partial) keys: [region] aggregates: [count(*)]\n"
+        "Stage 2: shuffle from stage 1, 3 tasks -> result\n"
+        "  HashAggregate(final) keys: [region] aggregates: [count(*)]\n"
+        "  Project [region, count(*)]\n")
+
+
+@pytest.mark.parametrize("threshold", ["-1", "100"])
+def test_explain_shuffles_both_sides_of_a_join_over_the_threshold(tmp_path: Path, threshold: str) -> None:
+    # -1 disables broadcasting; 100 bytes is less than the countries file's share of bytes.
+    stages = join_stages(tmp_path, set_=f"SET spark.sql.autoBroadcastJoinThreshold={threshold};\n")
+    assert stages == (
+        "Stage 0: scan csv <repo>/data/countries.csv [code, region], one task per split -> hash partition by [#0] into 3\n"
+        "Stage 1: scan csv <repo>/data/events [country], one task per split -> hash partition by [#0] into 3\n"
+        "Stage 2: shuffle from stage 1, 3 tasks -> hash partition by [#0] into 3\n"
+        "  ShuffledHashJoin Inner build: the task's partition of stage 0 (right side) keys: [country = code]\n"
+        "  HashAggregate(partial) keys: [region] aggregates: [count(*)]\n"
+        "Stage 3: shuffle from stage 2, 3 tasks -> result\n"
+        "  HashAggregate(final) keys: [region] aggregates: [count(*)]\n"
+        "  Project [region, count(*)]\n")
+
+
+def test_explain_keeps_broadcasting_joins_without_keys(tmp_path: Path) -> None:
+    # A shuffle needs equality keys: a cross join or a join on a condition alone broadcasts.
+    set_ = "SET spark.sql.autoBroadcastJoinThreshold=-1;\n"
+    for join, on in [("CROSS JOIN", ""), ("JOIN", "ON e.country < c.code")]:
+        assert "  HashJoin Inner build: stage 0 (right side)" in join_stages(tmp_path, set_=set_, join=join, on=on)
+
+
+def test_explain_full_outer_join_gathers_only_when_broadcast(tmp_path: Path) -> None:
+    # Broadcast: unmatched build rows are known once every probe row was seen, in one task.
+    broadcast = join_stages(tmp_path, join="FULL JOIN")
+    assert broadcast.startswith(
+        "Stage 0: scan csv <repo>/data/countries.csv [code, region], one task per split -> to one task\n"
+        "Stage 1: scan csv <repo>/data/events [country], one task per split -> to one task\n"
+        "Stage 2: gather from stage 1, 1 task -> result\n"
+        "  HashJoin FullOuter build: stage 0 (right side) keys: [country = code]\n")
+    # Shuffled: each task holds every row of its keys from both sides.
+    shuffled = join_stages(tmp_path, set_="SET spark.sql.autoBroadcastJoinThreshold=-1;\n", join="FULL JOIN")
+    assert shuffled.startswith(
+        "Stage 0: scan csv <repo>/data/countries.csv [code, region], one task per split -> hash partition by [#0] into 3\n"
+        "Stage 1: scan csv <repo>/data/events [country], one task per split -> hash partition by [#0] into 3\n"
+        "Stage 2: shuffle from stage 1, 3 tasks -> hash partition by [#0] into 3\n"
+        "  ShuffledHashJoin FullOuter build: the task's partition of stage 0 (right side) keys: [country = code]\n")

@@ -35,6 +35,11 @@ WORKLOADS = {
     "top_n": "SELECT * FROM clicks ORDER BY amount DESC, ts, user_id LIMIT 100",
     "join": "SELECT c.region, e.event_type, count(*) AS n, sum(e.amount) AS s FROM clicks e "
             "JOIN countries c ON e.country = c.code GROUP BY c.region, e.event_type",
+    # The same join with both sides shuffled: each join task is sent its partition of the
+    # build side, again when it is retried.
+    "join_shuffled": "SET spark.sql.autoBroadcastJoinThreshold=-1;\n"
+                     "SELECT c.region, e.event_type, count(*) AS n, sum(e.amount) AS s FROM clicks e "
+                     "JOIN countries c ON e.country = c.code GROUP BY c.region, e.event_type",
 }
 
 

@@ -7,7 +7,7 @@ import Testing
 // MARK: - Helpers
 
 /// A deterministic generator (a 64-bit LCG), so that every run sees the same data.
-private struct Random {
+struct Random {
     var state: UInt64
     mutating func next() -> UInt64 {
         state = state &* 6364136223846793005 &+ 1442695040888963407
@@ -99,7 +99,7 @@ private func twoPhase(_ keys: [Expression], _ calls: [AggregateCall], _ chunks: 
 }
 
 /// A sortable, unambiguous text of a value (NULL apart from the string "NULL").
-private func sortText(_ v: Value) -> String {
+func sortText(_ v: Value) -> String {
     switch v {
     case .null: return "0"
     case .bool(let b): return "b\(b)"
@@ -136,7 +136,7 @@ private func expectSameGroups(_ actual: [[Value]], _ expected: [[Value]], keyCou
 
 /// A scratch directory and a context with `budget` bytes per operator; checks that every
 /// spill file is gone once `body` returns, then removes the directory.
-private func withSpill<T>(budget: Int, level: Int = 1, sourceLocation: SourceLocation = #_sourceLocation, _ body: (SpillContext) throws -> T) throws -> T {
+func withSpill<T>(budget: Int, level: Int = 1, sourceLocation: SourceLocation = #_sourceLocation, _ body: (SpillContext) throws -> T) throws -> T {
     let dir = try ScratchDirectory()
     defer { try? dir.remove() }
     let context = SpillContext(scratch: dir, budgetBytes: budget, zstdLevel: level)

@@ -81,6 +81,37 @@ import Testing
         }
     }
 
+    @Test func aFinishedBufferReadWhileAnotherThreadSpillsItLosesNoRow() throws {
+        // Thread mode: a task reads a finished stage's buffer (a join's build partition)
+        // while another task's append picks that buffer, the largest, to spill. Whenever
+        // the read starts, before, during or after the write, it sees every row.
+        let dir = try ScratchDirectory()
+        defer { try? dir.remove() }
+        var short = 0
+        for _ in 0..<100 {
+            let spill = SpillContext(scratch: dir, budgetBytes: 100_000, zstdLevel: 1)
+            let store = ChunkStore(spill: spill, budgetBytes: 100_000)
+            let finished = store.makeBuffer(), growing = store.makeBuffer()
+            for i in 0..<11 { try store.append(chunk(i * 1000), to: finished) }
+            let counts = Mutex([Int]())
+            DispatchQueue.concurrentPerform(iterations: 2) { t in
+                if t == 0 {
+                    try? store.append(chunk(0, rows: 2000), to: growing)
+                } else {
+                    // Start reading once the append has taken the buffer out of memory,
+                    // while it is being written (bounded, should both run on one thread).
+                    var spins = 0
+                    while store.bytesInMemory > 50_000 && spins < 20_000_000 { spins += 1 }
+                    let n = (try? values(store, finished).count) ?? -1
+                    counts.withLock { $0.append(n) }
+                }
+            }
+            if counts.withLock({ $0 }) != [11_000] { short += 1 }
+            #expect(try values(store, finished).count == 11_000)
+        }
+        #expect(short == 0, "\(short) of 100 reads missed rows")
+    }
+
     @Test func aDamagedSpillFileIsAnErrorNotAShortRead() throws {
         let dir = try ScratchDirectory()
         defer { try? dir.remove() }

@@ -49,7 +49,7 @@ import Testing
     @Test func taskMessagesRoundTripAsJSON() throws {
         let m = TaskMessage(attempt: 3, stage: 1, task: 2,
                             operators: [.filter(.compare(.greater, .column(0, .double, name: "x"), .literal(.double(.nan), .double)))],
-                            inputTypes: [.double], outputTypes: [.double], input: .oneRow, partitionKeys: [0], partitions: 4, buildOperators: [], runStart: 42,
+                            inputTypes: [.double], outputTypes: [.double], input: .oneRow, partitionKeys: [.column(0, .double, name: "x")], partitions: 4, buildOperators: [], partitionedBuildOperators: [], runStart: 42,
                             scratch: "/tmp/s", memoryBudget: 1 << 20, zstdLevel: 3)
         let back = try MessageCoding.decode(TaskMessage.self, try MessageCoding.encode(m))
         #expect(back.attempt == 3 && back.partitions == 4 && back.runStart == 42)

@@ -6,7 +6,10 @@ duplicates fact rows; keys present on one side only survive as NULLs in outer jo
 The tables are orders (the facts: cust INT and the two-column key (code, k2)), customers
 (keyed by cust BIGINT: 7 twice, 3 and 11 missing, 40 and 41 without orders, NULL keys),
 codes (keyed by (code, k2): (c, 0) twice, x and y without orders, NULLs in either key),
-tags (many per item) and links (edges with repeated ends); see tests/gen_data.py.
+tags (many per item) and links (edges with repeated ends); see tests/gen_data.py. The
+larger clicks (4000 rows, uid BIGINT) and users (1527 rows, uid INT, duplicated and NULL
+keys) give build sides that outgrow a run's memory budget, for the shuffled joins of
+``test_join_modes`` in tests/test_differential.py.
 
 On the DuckDB side LEFT SEMI and LEFT ANTI joins are written as [NOT] EXISTS, <=> as IS
 NOT DISTINCT FROM, and ``SELECT *`` over USING with the columns in Spark's order: the
@@ -267,6 +270,33 @@ QUERIES = [
     # Only a non-equality condition: every pair is tested.
     Q("join_non_equi_only",
       "SELECT o.id, d.label FROM orders o JOIN codes d ON o.amount / 100 < d.weight AND o.qty > 7"),
+
+    # --- larger tables: shuffled, and spilling under a small --memory ------------------------------
+    Q("join_large_inner", "SELECT c.id, c.uid, u.name, u.score FROM clicks c JOIN users u ON c.uid = u.uid"),
+    Q("join_large_left", "SELECT c.id, c.page, u.name, u.grp FROM clicks c LEFT JOIN users u ON c.uid = u.uid"),
+    # Built from clicks, the larger side: RIGHT is a LEFT join with the sides swapped.
+    Q("join_large_right", "SELECT c.id, u.uid, u.name FROM clicks c RIGHT JOIN users u ON c.uid = u.uid"),
+    Q("join_large_full",
+      "SELECT c.id, c.uid, u.uid AS uuid, u.name FROM clicks c FULL JOIN users u ON c.uid = u.uid"),
+    Q("join_large_full_condition",
+      "SELECT c.id, u.uid AS uuid, u.name FROM clicks c FULL OUTER JOIN users u ON c.uid = u.uid AND c.ms > 2500"),
+    Q("join_large_semi", "SELECT u.uid, u.name FROM users u LEFT SEMI JOIN clicks c ON u.uid = c.uid AND c.ms < 1000",
+      "SELECT u.uid, u.name FROM users u WHERE EXISTS (SELECT 1 FROM clicks c WHERE u.uid = c.uid AND c.ms < 1000)"),
+    Q("join_large_anti", "SELECT u.uid, u.name FROM users u LEFT ANTI JOIN clicks c ON u.uid = c.uid",
+      "SELECT u.uid, u.name FROM users u WHERE NOT EXISTS (SELECT 1 FROM clicks c WHERE u.uid = c.uid)"),
+    Q("join_large_grouped",
+      "SELECT u.grp, count(*) AS n, sum(c.ms) AS ms, count(DISTINCT c.uid) AS uids FROM clicks c "
+      "JOIN users u ON c.uid = u.uid GROUP BY u.grp"),
+    # A key computed on each side (BIGINT and INT arithmetic), hashed alike on both.
+    Q("join_large_expression_keys",
+      "SELECT c.id, u.uid, u.name FROM clicks c JOIN users u ON c.uid + 1 = u.uid * 2"),
+    Q("join_large_string_and_int_keys",
+      "SELECT c.id, c.page, u.name FROM clicks c JOIN users u ON c.page = u.home AND c.uid = u.uid - 700"),
+    Q("join_large_self_two_keys",
+      "SELECT a.id, b.id AS id2, a.page FROM clicks a JOIN clicks b ON a.uid = b.uid AND a.page = b.page AND a.id < b.id"),
+    Q("join_large_then_small",
+      "SELECT u.grp, o.code, count(*) AS n FROM clicks c JOIN users u ON c.uid = u.uid "
+      "LEFT JOIN orders o ON c.id = o.id GROUP BY u.grp, o.code"),
 
     # --- names and stars --------------------------------------------------------------------------------
     Q("join_names_qualified_expressions",

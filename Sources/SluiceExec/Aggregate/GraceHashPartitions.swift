@@ -38,39 +38,16 @@ final class GraceHashPartitions {
         let n = chunk.count
         let hashes = hashGroupKeys(Array(chunk.columns[0..<keyCount]), count: n)
         var part = [UInt8](repeating: 0, count: n)
-        var sizes = [Int](repeating: 0, count: Self.fanOut)
         let shift = self.shift, mask = UInt64(Self.fanOut - 1)
         hashes.withUnsafeBufferPointer { h in
             part.withUnsafeMutableBufferPointer { p in
-                for i in 0..<n {
-                    let b = Int(truncatingIfNeeded: (h[i] >> shift) & mask)
-                    p[i] = UInt8(truncatingIfNeeded: b)
-                    sizes[b] += 1
-                }
+                for i in 0..<n { p[i] = UInt8(truncatingIfNeeded: (h[i] >> shift) & mask) }
             }
         }
         var plain = chunk
         plain.origin = nil
-        if let only = sizes.firstIndex(of: n) {
-            try writer(only).append(plain)
-            return
-        }
-        // The row numbers of each partition, partition after partition (a counting sort).
-        var starts = [Int](repeating: 0, count: Self.fanOut + 1)
-        for b in 0..<Self.fanOut { starts[b + 1] = starts[b] + sizes[b] }
-        var next = starts
-        var rows = [Int32](repeating: 0, count: n)
-        rows.withUnsafeMutableBufferPointer { r in
-            part.withUnsafeBufferPointer { p in
-                for i in 0..<n {
-                    let b = Int(p[i])
-                    r[next[b]] = Int32(truncatingIfNeeded: i)
-                    next[b] += 1
-                }
-            }
-        }
-        for b in 0..<Self.fanOut where sizes[b] > 0 {
-            try writer(b).append(plain.gather(Array(rows[starts[b]..<starts[b + 1]])))
+        for (b, rows) in plain.split(byPartition: part, partitions: Self.fanOut) {
+            try writer(b).append(rows)
         }
     }
 

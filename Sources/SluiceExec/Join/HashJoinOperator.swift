@@ -1,10 +1,12 @@
-/// Joins each probe chunk against a shared ``JoinHashTable``.
+/// Joins each probe chunk against a ``JoinHashTable``: a broadcast build side shared by
+/// the tasks of a stage, or one partition's (``GraceHashJoinOperator``).
 ///
 /// ```
 /// probe chunk ─> key hashes ─> candidate pairs ─> equal keys ─> joined rows ─> condition
 ///                                                                     │
 ///        left outer: probe rows with no surviving pair, with NULLs ───┘
-///        full outer: and, at the end, build rows no pair used (one task only)
+///        full outer: and, at the end, build rows no pair used (so the table must have
+///                    met every probe row of its keys: one task, or one partition)
 /// ```
 /// Output columns: left side then right side, whichever side was built; semi and anti
 /// joins output the probe (left) side only.
@@ -97,14 +99,24 @@ public final class HashJoinOperator: ChunkConsumer {
     }
 
     public func finish() throws {
-        if type == .fullOuter {
-            let unmatched = (0..<table.rows.count).filter { !buildMatched[$0] }.map { Int32($0) }
-            if !unmatched.isEmpty {
-                let build = table.rows.gather(unmatched)
-                let nulls = Chunk(columns: probeTypes.map { Column.nulls($0, count: unmatched.count) }, count: unmatched.count)
-                _ = try downstream.consume(combine(nulls, build))
-            }
-        }
+        _ = try emitUnmatchedBuildRows()
         try downstream.finish()
+    }
+
+    /// For a full outer join, the build rows no pair used, with NULLs on the probe side
+    /// (once every probe row of this table has been consumed); false when downstream
+    /// wants no more rows. A grace-hash join calls it once per partition's table.
+    func emitUnmatchedBuildRows() throws -> Bool {
+        guard type == .fullOuter else { return true }
+        let unmatched = (0..<table.rows.count).filter { !buildMatched[$0] }.map { Int32($0) }
+        var more = true
+        var start = 0
+        while start < unmatched.count && more {
+            let rows = Array(unmatched[start..<min(start + Chunk.capacity, unmatched.count)])
+            let nulls = Chunk(columns: probeTypes.map { Column.nulls($0, count: rows.count) }, count: rows.count)
+            more = try downstream.consume(combine(nulls, table.rows.gather(rows)))
+            start += rows.count
+        }
+        return more
     }
 }

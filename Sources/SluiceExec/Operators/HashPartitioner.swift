@@ -9,16 +9,17 @@ public enum HashPartitioner {
 }
 
 /// The end of a task's pipeline: hands each chunk on whole (no keys, or one partition),
-/// or split into one chunk per partition by the hash of the key columns. Rows keep their
-/// order within a partition.
+/// or split into one chunk per partition by the hash of the key expressions (the group
+/// key columns of a partial aggregation, the join keys of a shuffled join's side). Rows
+/// keep their order within a partition.
 public final class PartitioningConsumer: ChunkConsumer {
-    let keys: [Int]?
+    let keys: [ExpressionProgram]?
     let count: Int
     let deliver: (Int, Chunk) throws -> Void
     public private(set) var rows = 0
 
-    public init(keys: [Int]?, partitions: Int, deliver: @escaping (_ partition: Int, _ chunk: Chunk) throws -> Void) {
-        self.keys = keys
+    public init(keys: [Expression]?, partitions: Int, deliver: @escaping (_ partition: Int, _ chunk: Chunk) throws -> Void) throws {
+        self.keys = try keys.map { try $0.map { try ExpressionProgram($0) } }
         self.count = max(partitions, 1)
         self.deliver = deliver
     }
@@ -32,7 +33,7 @@ public final class PartitioningConsumer: ChunkConsumer {
             try deliver(0, plain)
             return true
         }
-        let parts = HashPartitioner.partitions(keys.map { plain.columns[$0] }, count: plain.count, partitions: count)
+        let parts = HashPartitioner.partitions(try keys.map { try $0.evaluate(chunk) }, count: plain.count, partitions: count)
         var rowsOf = Array(repeating: [Int32](), count: count)
         for (i, p) in parts.enumerated() { rowsOf[Int(p)].append(Int32(i)) }
         for (p, r) in rowsOf.enumerated() where !r.isEmpty {

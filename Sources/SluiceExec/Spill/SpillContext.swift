@@ -75,10 +75,10 @@ public final class SpillContext: Sendable {
     }
 }
 
-/// What spilled: a hash aggregation's table, a sort's buffer, or stage output held between
-/// stages.
+/// What spilled: a hash aggregation's table, a sort's buffer, a hash join's build side, or
+/// stage output held between stages.
 public enum SpillKind: String, Sendable, CaseIterable {
-    case aggregation, sort, shuffle
+    case aggregation, sort, join, shuffle
 }
 
 /// Spill volume, as the run report prints it.

@@ -21,8 +21,10 @@ public final class ChunkStore: @unchecked Sendable {
         case memory([Chunk])
         case file(ScratchFile)
         /// Chunks being written to a file by another thread: the file takes this place, so
-        /// that the buffer keeps its order whoever finishes first.
-        case writing(Int)
+        /// that the buffer keeps its order whoever finishes first. The chunks stay here
+        /// until then: in thread mode a task may read a finished stage's buffer while
+        /// another task's append spills it.
+        case writing(Int, [Chunk])
     }
 
     private struct Buffer {
@@ -79,12 +81,10 @@ public final class ChunkStore: @unchecked Sendable {
     /// Every chunk of a buffer, in the order appended.
     public func chunks(_ id: BufferID) -> ChunkSequence {
         let segments = lock.withLock { buffers[id]?.segments ?? [] }
-        // Every append has returned before a buffer is read, so no write is under way.
-        return ChunkSequence(segments: segments.compactMap {
+        return ChunkSequence(segments: segments.map {
             switch $0 {
-            case .memory(let c): return .memory(c)
+            case .memory(let c), .writing(_, let c): return .memory(c)
             case .file(let f): return .file(f)
-            case .writing: return nil
             }
         }, readBufferSize: spill?.readBufferSize ?? (1 << 20))
     }
@@ -104,7 +104,7 @@ public final class ChunkStore: @unchecked Sendable {
 
     /// Called with the lock held: while over budget, takes the largest in-memory tail
     /// segments out of their buffers (their bytes no longer counted) for writing, leaving
-    /// a ``Segment/writing(_:)`` mark in their place.
+    /// a ``Segment/writing(_:_:)`` mark in their place.
     private func takeVictims() -> [(BufferID, Int, [Chunk])] {
         guard let budget, memoryBytes > budget else { return [] }
         var out: [(BufferID, Int, [Chunk])] = []
@@ -113,7 +113,7 @@ public final class ChunkStore: @unchecked Sendable {
                   case .memory(let chunks)? = b.segments.last else { break }
             var taken = b
             nextWrite += 1
-            taken.segments[taken.segments.count - 1] = .writing(nextWrite)
+            taken.segments[taken.segments.count - 1] = .writing(nextWrite, chunks)
             memoryBytes -= b.memoryBytes
             taken.memoryBytes = 0
             buffers[id] = taken
@@ -131,7 +131,7 @@ public final class ChunkStore: @unchecked Sendable {
         try spill.finish(writer)
         let placed: Bool = lock.withLock {
             guard var b = buffers[id], let at = b.segments.firstIndex(where: {
-                if case .writing(token) = $0 { return true }
+                if case .writing(token, _) = $0 { return true }
                 return false
             }) else { return false }
             b.segments[at] = .file(file)

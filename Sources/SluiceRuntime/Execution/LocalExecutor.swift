@@ -27,18 +27,20 @@ public final class LocalExecutor: @unchecked Sendable {
         for (index, stage) in plan.stages.enumerated() {
             let inputs = try taskInputs(stage, outputs)
             progress?.startStage(stage.id, index: index, of: plan.stages.count, tasks: inputs.count, label: stage.label)
-            // Build sides of the stage's joins, once, shared by its tasks.
+            // Broadcast build sides, once, shared by the stage's tasks; each task of a
+            // shuffled join builds its own partition.
+            let builds = try JoinBuilds(stage, outputs)
             var tables: [Int: JoinHashTable] = [:]
-            for (i, op) in stage.operators.enumerated() {
-                if case .hashJoin(let j) = op {
-                    var chunks: [Chunk] = []
-                    for b in outputs.all([j.buildStage]) {
-                        try store.chunks(b).each { chunks.append($0); return true }
-                    }
-                    tables[i] = try JoinHashTable(chunks: chunks, types: j.buildTypes, keys: j.buildKeys)
+            for (i, buffers) in builds.broadcast {
+                guard case .hashJoin(let j) = stage.operators[i] else { continue }
+                var chunks: [Chunk] = []
+                for b in buffers {
+                    try store.chunks(b).each { chunks.append($0); return true }
                 }
+                tables[i] = try JoinHashTable(chunks: chunks, types: j.buildTypes, keys: j.buildKeys)
             }
             let joinTables = tables
+            let partitionedBuilds = builds.partitioned
             let partitions: Int
             switch stage.output {
             case .hashPartition(_, let p): partitions = p
@@ -61,7 +63,8 @@ public final class LocalExecutor: @unchecked Sendable {
                         return
                     }
                     try ledger?.check()
-                    let (rows, files, rowsIn) = try self.runTask(stage, task: t, inputs[t], into: buffers[t], store: store, joinTables: joinTables, spill: spill)
+                    let (rows, files, rowsIn) = try self.runTask(stage, task: t, inputs[t], into: buffers[t], store: store, joinTables: joinTables,
+                                                                 partitionedBuilds: partitionedBuilds.map { ($0.op, $0.tasks[t]) }, spill: spill)
                     if isWrite { try ledger?.record(t, files) }
                     written[t] = files
                     var bytes: Int64 = 0
@@ -122,14 +125,15 @@ public final class LocalExecutor: @unchecked Sendable {
 
     /// Runs one task; returns its rows out and, for a write stage, the files it wrote.
     private func runTask(_ stage: StagePlan, task: Int, _ input: TaskInput, into buffers: [ChunkStore.BufferID], store: ChunkStore,
-                         joinTables: [Int: JoinHashTable], spill: SpillContext) throws -> (Int, [WrittenFile], Int) {
+                         joinTables: [Int: JoinHashTable], partitionedBuilds: [(op: Int, buffers: [ChunkStore.BufferID])],
+                         spill: SpillContext) throws -> (Int, [WrittenFile], Int) {
         let inputTypes: [DataType]
         switch input {
         case .split(let spec, _): inputTypes = spec.columns.map { spec.source.schema[$0].type }
         case .buffers: inputTypes = stage.inputTypes
         case .oneRow: inputTypes = []
         }
-        var keys: [Int]? = nil
+        var keys: [Expression]? = nil
         if case .hashPartition(let k, _) = stage.output { keys = k }
         let sink: ChunkConsumer
         var writer: PartitionedFileWriter? = nil
@@ -138,12 +142,20 @@ public final class LocalExecutor: @unchecked Sendable {
             writer = try PartitionedFileWriter(spec: spec, task: task, attempt: attempts.increment(), inputTypes: stage.outputTypes, spill: spill)
             sink = writer!
         } else {
-            partitioner = PartitioningConsumer(keys: keys, partitions: buffers.count) { partition, chunk in
+            partitioner = try PartitioningConsumer(keys: keys, partitions: buffers.count) { partition, chunk in
                 try store.append(chunk, to: buffers[partition])
             }
             sink = partitioner!
         }
-        let head = try TaskPipeline.build(stage.operators, inputTypes: inputTypes, sink: sink, joinTables: joinTables, spill: spill)
+        let pipeline = try TaskPipeline(stage.operators, inputTypes: inputTypes, sink: sink, joinTables: joinTables, spill: spill)
+        for (op, ids) in partitionedBuilds {
+            guard let join = pipeline.partitionedJoins[op] else { throw InternalError("no shuffled join at operator \(op)") }
+            for id in ids {
+                try store.chunks(id).each { try join.addBuild($0); return true }
+            }
+            try join.finishBuild()
+        }
+        let head = pipeline.head
         var rowsIn = 0
         switch input {
         case .split(let spec, let split):

@@ -9,8 +9,9 @@ import SluiceExec
 ///
 /// The budget, less a fixed overhead per process, is split into equal shares, one per
 /// worker and one for the supervisor. A
-/// task's share goes to its operators that hold data (hash aggregations and sorts), three
-/// quarters between them, the rest left for chunks in flight. The supervisor's share
+/// task's share goes to its operators that hold data (hash aggregations, sorts and the
+/// build sides of shuffled hash joins), three quarters between them, the rest left for
+/// chunks in flight. (A broadcast join's build side is small by the planner's choice.) The supervisor's share
 /// bounds the stage outputs it keeps between stages (``ChunkStore``).
 ///
 /// The scratch directory is created (0700) at the first query, after directories that
@@ -47,11 +48,12 @@ public final class RunMemory: @unchecked Sendable {
     }
 
     /// The budget of one data-holding operator of a stage: three quarters of a task's share
-    /// split between the stage's aggregations and sorts.
+    /// split between the stage's aggregations, sorts and shuffled joins.
     public func operatorBudget(_ operators: [OperatorSpec]) -> Int {
         let holders = operators.filter {
             switch $0 {
             case .aggregate, .sort: return true
+            case .hashJoin(let j): return j.distribution == .shuffled
             default: return false
             }
         }.count

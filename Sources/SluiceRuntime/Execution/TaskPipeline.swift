@@ -1,7 +1,14 @@
-/// Builds the live operators of one task from its stage's specs, ending in `sink`.
-enum TaskPipeline {
+/// The live operators of one task, built from its stage's specs and ending in a sink.
+/// Broadcast joins probe the stage's shared tables (`joinTables`, by operator index); a
+/// shuffled join holds its own build side, which the executor hands to it from
+/// ``partitionedJoins`` before the task's first input row.
+struct TaskPipeline {
     /// The first consumer of the chain `ops[0] -> ops[1] -> ... -> sink`.
-    static func build(_ ops: [OperatorSpec], inputTypes: [DataType], sink: ChunkConsumer, joinTables: [Int: JoinHashTable] = [:], spill: SpillContext? = nil) throws -> ChunkConsumer {
+    let head: ChunkConsumer
+    /// The shuffled joins, by operator index.
+    let partitionedJoins: [Int: GraceHashJoinOperator]
+
+    init(_ ops: [OperatorSpec], inputTypes: [DataType], sink: ChunkConsumer, joinTables: [Int: JoinHashTable] = [:], spill: SpillContext? = nil) throws {
         // Types flowing into each operator, to size sorts.
         var types: [[DataType]] = [inputTypes]
         for op in ops {
@@ -19,6 +26,7 @@ enum TaskPipeline {
             }
         }
         var next: ChunkConsumer = sink
+        var joins: [Int: GraceHashJoinOperator] = [:]
         for (i, op) in ops.enumerated().reversed() {
             switch op {
             case .filter(let e): next = try FilterOperator(e, downstream: next)
@@ -27,12 +35,19 @@ enum TaskPipeline {
             case .sort(let keys): next = try SortOperator(keys: keys, types: types[i], downstream: next, spill: spill)
             case .topN(let keys, let n): next = try TopNOperator(keys: keys, limit: n, types: types[i], downstream: next)
             case .limit(let n): next = LimitOperator(n, downstream: next)
+            case .hashJoin(let j) where j.distribution == .shuffled:
+                let join = try GraceHashJoinOperator(type: j.type, buildKeys: j.buildKeys, probeKeys: j.probeKeys, condition: j.condition,
+                                                     probeIsLeft: j.probeIsLeft, buildTypes: j.buildTypes, probeTypes: j.probeTypes,
+                                                     downstream: next, spill: spill)
+                joins[i] = join
+                next = join
             case .hashJoin(let j):
                 guard let table = joinTables[i] else { throw InternalError("no build table for the join of operator \(i)") }
                 next = try HashJoinOperator(table: table, type: j.type, probeKeys: j.probeKeys, condition: j.condition, probeIsLeft: j.probeIsLeft, probeTypes: j.probeTypes, downstream: next)
             }
         }
-        return next
+        head = next
+        partitionedJoins = joins
     }
 }
 

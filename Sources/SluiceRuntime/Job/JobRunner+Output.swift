@@ -216,7 +216,7 @@ extension JobRunner {
         let runID = Self.newRunID()
         let staging = p.location + "/" + OutputCommitter.stagingName(lease)
         let spec = writeSpec(p, staging: staging, runID: runID)
-        let physical = PhysicalPlanner(shufflePartitions: shufflePartitions).plan(optimized, output: .write(spec))
+        let physical = planner.plan(optimized, output: .write(spec))
         let statement = statementNumber
         let fingerprint = statementFingerprint(physical)
         if let done = journal?.committed(statement: statement, fingerprint: fingerprint) {

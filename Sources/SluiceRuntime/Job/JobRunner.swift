@@ -127,6 +127,12 @@ public final class JobRunner {
         return workers == 1 ? 1 : workers * 2
     }
 
+    /// The physical planner with this run's settings: shuffle partitions and
+    /// `spark.sql.autoBroadcastJoinThreshold`.
+    var planner: PhysicalPlanner {
+        PhysicalPlanner(shufflePartitions: shufflePartitions, broadcastThreshold: Int64(settings.int("spark.sql.autoBroadcastJoinThreshold")))
+    }
+
     /// Parses and runs a whole job; `file` names it in errors.
     public func run(script: String, file: String?) throws {
         let statements: [Statement]
@@ -194,7 +200,7 @@ public final class JobRunner {
     func plan(_ q: Query) throws -> (LogicalPlan, PhysicalPlan) {
         let bound = try Binder(catalog: catalog).bind(q)
         let optimized = JobRunner.optimizer.optimize(bound)
-        let physical = PhysicalPlanner(shufflePartitions: shufflePartitions).plan(optimized)
+        let physical = planner.plan(optimized)
         return (optimized, physical)
     }
 
@@ -215,7 +221,7 @@ public final class JobRunner {
                 case .query(let q):
                     let bound = try Binder(catalog: catalog).bind(q)
                     let optimized = JobRunner.optimizer.optimize(bound)
-                    let physical = PhysicalPlanner(shufflePartitions: shufflePartitions).plan(optimized)
+                    let physical = planner.plan(optimized)
                     text.append("== Logical Plan ==\n\(bound.treeString)\n\n== Optimized Logical Plan ==\n\(optimized.treeString)\n\n== Stages ==\n\(physical.treeString)")
                 case .set(let k, let v, _):
                     if let v { try execute(s); text.append("SET \(k)=\(v)") }
@@ -237,7 +243,7 @@ public final class JobRunner {
     private func explainInsert(_ p: InsertPlan) throws -> String {
         let optimized = JobRunner.optimizer.optimize(p.logical)
         let spec = writeSpec(p, staging: p.location + "/" + OutputCommitter.stagingPrefix + "<epoch>-<lease>", runID: "<run>")
-        let physical = PhysicalPlanner(shufflePartitions: shufflePartitions).plan(optimized, output: .write(spec))
+        let physical = planner.plan(optimized, output: .write(spec))
         let mode = p.overwrite ? "overwrite" : "append"
         return "== Insert (\(mode) \(p.target) at \(p.location)) ==\n\n== Logical Plan ==\n\(p.logical.treeString)\n\n== Optimized Logical Plan ==\n\(optimized.treeString)\n\n== Stages ==\n\(physical.treeString)"
     }

@@ -1,12 +1,18 @@
 /// Cuts an optimized logical plan into stages at every point where rows must be
 /// regrouped: aggregation and DISTINCT (partial before a hash shuffle, final after),
-/// a global sort (sorted runs, then a single merging task), LIMIT (local, then global).
+/// a global sort (sorted runs, then a single merging task), LIMIT (local, then global),
+/// a join (its build side broadcast, or both sides hash-partitioned by their keys).
 public struct PhysicalPlanner {
-    /// Reduce tasks per shuffle.
+    /// Reduce tasks per shuffle (`spark.sql.shuffle.partitions`).
     public var shufflePartitions: Int
+    /// The largest estimated build side that is broadcast, in bytes
+    /// (`spark.sql.autoBroadcastJoinThreshold`); -1: none is (joins with equality keys
+    /// shuffle both sides).
+    public var broadcastThreshold: Int64
 
-    public init(shufflePartitions: Int) {
+    public init(shufflePartitions: Int, broadcastThreshold: Int64 = 10 << 20) {
         self.shufflePartitions = max(1, shufflePartitions)
+        self.broadcastThreshold = broadcastThreshold
     }
 
     /// Stages already planned for a subplan whose whole output is materialized (a join's
@@ -14,6 +20,13 @@ public struct PhysicalPlanner {
     /// computed once and its stage read by both users.
     private final class Memo {
         var stages: [String: Int] = [:]
+        /// Stages that hash-partition a subplan's output, by subplan text and keys.
+        var partitioned: [PartitionedOutput: Int] = [:]
+    }
+
+    private struct PartitionedOutput: Hashable {
+        var plan: String
+        var keys: [Expression]
     }
     private let memo = Memo()
 
@@ -25,6 +38,26 @@ public struct PhysicalPlanner {
         let id = close(p, .single, &stages)
         memo.stages[key] = id
         return (id, p.types)
+    }
+
+    /// The stage whose output is `plan`'s rows hash-partitioned by `keys` into
+    /// `shufflePartitions`, planned once per subplan and keys (a shuffled join's side).
+    private func partitioned(_ plan: LogicalPlan, keys: [Expression], _ stages: inout [StagePlan]) -> (id: Int, types: [DataType]) {
+        let key = PartitionedOutput(plan: plan.treeString, keys: keys)
+        if let id = memo.partitioned[key] { return (id, stages[id].outputTypes) }
+        let p = reading(plan, &stages)
+        let id = close(p, .hashPartition(keys: keys, partitions: shufflePartitions), &stages)
+        memo.partitioned[key] = id
+        return (id, p.types)
+    }
+
+    /// `plan`'s pipeline; a subplan already materialized (a CTE joined with itself) is read
+    /// from its stage instead of being computed again.
+    private func reading(_ plan: LogicalPlan, _ stages: inout [StagePlan]) -> Pipeline {
+        if let shared = memo.stages[plan.treeString] {
+            return Pipeline(input: .gather(stages: [shared]), operators: [], types: stages[shared].outputTypes)
+        }
+        return build(plan, &stages)
     }
 
     /// A stage being built: its input and the operators appended so far.
@@ -95,7 +128,7 @@ public struct PhysicalPlanner {
         case .repartition(let child, let keys):
             // DISTRIBUTE BY: a hash shuffle on key columns (the binder made each key a column).
             let p = build(child, &stages)
-            let columns = keys.compactMap { k -> Int? in if case .column(let i, _, _) = k { return i } else { return nil } }
+            let columns = keys.filter { if case .column = $0 { return true } else { return false } }
             let id = close(p, .hashPartition(keys: columns, partitions: shufflePartitions), &stages)
             return Pipeline(input: .shuffle(stage: id, partitions: shufflePartitions), operators: [], types: p.types)
         case .distinct(let child):
@@ -127,12 +160,19 @@ public struct PhysicalPlanner {
         }
     }
 
-    /// A rough size of a plan's output, to build the smaller side of an inner join.
+    /// A rough size of a plan's output, to build the smaller side of an inner join and to
+    /// decide whether a build side is small enough to broadcast. A scan is its input
+    /// files' bytes (those its partition filters keep), as Spark sizes a file relation,
+    /// times the share of the columns it reads; a filter is guessed to keep half.
     static func estimatedBytes(_ plan: LogicalPlan) -> Int64 {
         switch plan {
         case .scan(let s):
+            var bytes = s.source.estimatedBytes
+            if !s.partitionFilters.isEmpty, let csv = s.source as? CSVSource, let keep = try? csv.prunedFiles(s.partitionFilters) {
+                bytes = zip(csv.dataset.files, keep).reduce(0) { $0 + ($1.1 ? $1.0.size : 0) }
+            }
             let all = max(s.source.schema.count, 1)
-            let share = s.source.estimatedBytes / Int64(all) * Int64(max(s.columns.count, 1))
+            let share = bytes / Int64(all) * Int64(max(s.columns.count, 1))
             return s.filters.isEmpty ? share : share / 2
         case .oneRow: return 0
         case .filter(let p, _): return estimatedBytes(p) / 2
@@ -144,26 +184,48 @@ public struct PhysicalPlanner {
         }
     }
 
+    /// A hash join. Outer, semi and anti joins keep the left side's rows: they probe with
+    /// it and build the right side; an inner join builds the smaller side. The build side is
+    /// broadcast when the join has no equality keys (a shuffle needs keys) or its estimated
+    /// size is within `broadcastThreshold`; otherwise both sides are hash-partitioned by
+    /// their keys and each task joins one partition of each.
     private func join(_ left: LogicalPlan, _ right: LogicalPlan, _ j: JoinNode, _ stages: inout [StagePlan]) -> Pipeline {
-        // Outer, semi and anti joins keep the left side's rows: they probe with it.
         let buildLeft = j.type == .inner && PhysicalPlanner.estimatedBytes(left) < PhysicalPlanner.estimatedBytes(right)
-        let (buildStage, buildTypes) = materialized(buildLeft ? left : right, &stages)
-        let probePlan = buildLeft ? right : left
+        let buildPlan = buildLeft ? left : right, probePlan = buildLeft ? right : left
+        var probeKeys = buildLeft ? j.rightKeys : j.leftKeys
+        var buildKeys = buildLeft ? j.leftKeys : j.rightKeys
+        let broadcast = probeKeys.isEmpty
+            || (broadcastThreshold >= 0 && PhysicalPlanner.estimatedBytes(buildPlan) <= broadcastThreshold)
+        let distribution: JoinDistribution
+        let buildStage: Int, buildTypes: [DataType]
         var p: Pipeline
-        if let shared = memo.stages[probePlan.treeString] {
-            // The probe side is a subplan already computed (a CTE joined with itself).
-            p = Pipeline(input: .gather(stages: [shared]), operators: [], types: stages[shared].outputTypes)
+        if broadcast {
+            distribution = .broadcast
+            (buildStage, buildTypes) = materialized(buildPlan, &stages)
+            p = reading(probePlan, &stages)
+            if j.type == .fullOuter && !isSingleTask(p) {
+                // Unmatched build rows are known only once every probe row was seen.
+                let id = close(p, .single, &stages)
+                p = Pipeline(input: .gather(stages: [id]), operators: [], types: p.types)
+            }
         } else {
-            p = self.build(probePlan, &stages)
+            distribution = .shuffled
+            // Both sides' keys hash alike only when they are of one type (the binder
+            // already compares them as one).
+            for k in probeKeys.indices where probeKeys[k].type != buildKeys[k].type {
+                if let t = TypeCoercion.commonType(probeKeys[k].type, buildKeys[k].type) {
+                    probeKeys[k] = TypeCoercion.cast(probeKeys[k], to: t)
+                    buildKeys[k] = TypeCoercion.cast(buildKeys[k], to: t)
+                }
+            }
+            (buildStage, buildTypes) = partitioned(buildPlan, keys: buildKeys, &stages)
+            let (probeStage, probeTypes) = partitioned(probePlan, keys: probeKeys, &stages)
+            // Each task holds all rows of its keys from both sides: a full outer join's
+            // unmatched build rows are known at the end of each task.
+            p = Pipeline(input: .shuffle(stage: probeStage, partitions: shufflePartitions), operators: [], types: probeTypes)
         }
-        if j.type == .fullOuter && !isSingleTask(p) {
-            // Unmatched build rows are known only once every probe row was seen.
-            let id = close(p, .single, &stages)
-            p = Pipeline(input: .gather(stages: [id]), operators: [], types: p.types)
-        }
-        let spec = HashJoinSpec(buildStage: buildStage, type: j.type,
-                                probeKeys: buildLeft ? j.rightKeys : j.leftKeys,
-                                buildKeys: buildLeft ? j.leftKeys : j.rightKeys,
+        let spec = HashJoinSpec(buildStage: buildStage, distribution: distribution, type: j.type,
+                                probeKeys: probeKeys, buildKeys: buildKeys,
                                 condition: j.condition, probeIsLeft: !buildLeft,
                                 probeTypes: p.types, buildTypes: buildTypes)
         let leftTypes = buildLeft ? buildTypes : p.types
@@ -190,7 +252,8 @@ public struct PhysicalPlanner {
         p.operators.append(.aggregate(keys: keys, aggregates: aggs, mode: .partial))
         p.types = HashAggregateOperator.outputTypes(keys: keyTypes, aggregates: aggs, mode: .partial)
         let partitions = keys.isEmpty ? 1 : shufflePartitions
-        let id = close(p, .hashPartition(keys: Array(keys.indices), partitions: partitions), &stages)
+        let stateKeys = keyTypes.enumerated().map { Expression.column($0.offset, $0.element, name: "k\($0.offset)") }
+        let id = close(p, .hashPartition(keys: stateKeys, partitions: partitions), &stages)
         var reduce = Pipeline(input: .shuffle(stage: id, partitions: partitions),
                               operators: [.aggregate(keys: keys, aggregates: aggs, mode: .final)], types: p.types)
         reduce.types = outTypes

@@ -7,7 +7,8 @@ public enum OperatorSpec: Sendable, Codable, CustomStringConvertible {
     case sort([SortKey])
     case topN([SortKey], Int)
     case limit(Int)
-    /// Probes a hash table built from all of `buildStage`'s rows.
+    /// Probes a hash table built from `buildStage`'s rows: all of them (broadcast), or the
+    /// task's partition of them (shuffled).
     case hashJoin(HashJoinSpec)
 
     public var description: String {
@@ -20,7 +21,12 @@ public enum OperatorSpec: Sendable, Codable, CustomStringConvertible {
         case .topN(let k, let n): return "TopN \(n) [\(k.map(\.description).joined(separator: ", "))]"
         case .limit(let n): return "Limit \(n)"
         case .hashJoin(let j):
-            var text = "HashJoin \(j.type.rawValue) build: stage \(j.buildStage) (\(j.probeIsLeft ? "right" : "left") side)"
+            let side = j.probeIsLeft ? "right" : "left"
+            var text: String
+            switch j.distribution {
+            case .broadcast: text = "HashJoin \(j.type.rawValue) build: stage \(j.buildStage) (\(side) side)"
+            case .shuffled: text = "ShuffledHashJoin \(j.type.rawValue) build: the task's partition of stage \(j.buildStage) (\(side) side)"
+            }
             if !j.probeKeys.isEmpty {
                 text += " keys: [" + zip(j.probeKeys, j.buildKeys).map { "\($0) = \($1)" }.joined(separator: ", ") + "]"
             }
@@ -30,9 +36,21 @@ public enum OperatorSpec: Sendable, Codable, CustomStringConvertible {
     }
 }
 
+/// How a hash join's build side reaches its probe tasks.
+public enum JoinDistribution: String, Sendable, Codable {
+    /// All of the build stage's rows go to every probe task (a small side, or a join
+    /// without equality keys).
+    case broadcast
+    /// Both sides are hash-partitioned by their join keys into as many partitions; probe
+    /// task p builds its table from partition p of the build stage, within its memory
+    /// budget (``GraceHashJoinOperator``).
+    case shuffled
+}
+
 /// A hash join of a stage's rows (the probe side) against another stage's (the build side).
 public struct HashJoinSpec: Sendable, Codable {
     public var buildStage: Int
+    public var distribution: JoinDistribution
     public var type: JoinType
     public var probeKeys: [Expression]
     public var buildKeys: [Expression]
@@ -57,8 +75,9 @@ public enum StageInput: Sendable {
 
 /// Where a stage's tasks send their rows.
 public enum StageOutput: Sendable {
-    /// Rows routed by a hash of the key columns to the tasks of the next stage.
-    case hashPartition(keys: [Int], partitions: Int)
+    /// Rows routed by a hash of the keys (expressions over the stage's output columns) to
+    /// the tasks of the next stage.
+    case hashPartition(keys: [Expression], partitions: Int)
     /// All rows to the single task of the next stage.
     case single
     /// The query's result.
@@ -141,7 +160,13 @@ public struct PhysicalPlan: Sendable {
             }
             let output: String
             switch s.output {
-            case .hashPartition(let k, let p): output = "hash partition by [\(k.map { "#\($0)" }.joined(separator: ", "))] into \(p)"
+            case .hashPartition(let k, let p):
+                // A column key prints as its position (#0), any other key as its expression.
+                let keys = k.map { key -> String in
+                    if case .column(let i, _, _) = key { return "#\(i)" }
+                    return key.description
+                }
+                output = "hash partition by [\(keys.joined(separator: ", "))] into \(p)"
             case .single: output = "to one task"
             case .result: output = "result"
             case .write(let w): output = w.description

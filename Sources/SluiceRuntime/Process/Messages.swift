@@ -15,18 +15,22 @@ public struct TaskMessage: Codable, Sendable {
     /// The types of the rows the pipeline produces.
     public var outputTypes: [DataType]
     public var input: Input
-    /// Hash partitioning of the output, or nil for one output partition.
-    public var partitionKeys: [Int]?
+    /// Hash partitioning of the output (key expressions over the output columns), or nil
+    /// for one output partition.
+    public var partitionKeys: [SluiceCore.Expression]?
     public var partitions: Int
     /// Operator indices of hash joins whose build side follows this message (the worker
     /// keeps a build side for the rest of the stage once it has it).
     public var buildOperators: [Int]
+    /// Operator indices of shuffled hash joins whose build partition for this task follows,
+    /// after the broadcast build sides (sent with every task).
+    public var partitionedBuildOperators: [Int]
     /// `current_timestamp()` of the run, the same in every worker.
     public var runStart: Int64
-    /// The run's scratch directory, where the task's aggregations and sorts spill; nil:
-    /// they keep everything in memory.
+    /// The run's scratch directory, where the task's aggregations, sorts and shuffled joins
+    /// spill; nil: they keep everything in memory.
     public var scratch: String?
-    /// Bytes each aggregation or sort of the task may hold before it spills.
+    /// Bytes each aggregation, sort or shuffled join of the task may hold before it spills.
     public var memoryBudget: Int
     /// `spark.io.compression.zstd.level` of spill files.
     public var zstdLevel: Int

@@ -217,7 +217,7 @@ public final class ProcessExecutor: @unchecked Sendable {
                           index: Int, of stageCount: Int, ledger: TaskLedger?) throws -> [[ChunkStore.BufferID]] {
         let inputs = try self.inputs(stage, outputs)
         progress?.startStage(stage.id, index: index, of: stageCount, tasks: inputs.count, label: stage.label)
-        var partitionKeys: [Int]? = nil
+        var partitionKeys: [Expression]? = nil
         var partitions = 1
         if case .hashPartition(let keys, let p) = stage.output {
             partitionKeys = keys
@@ -226,10 +226,7 @@ public final class ProcessExecutor: @unchecked Sendable {
         // Stage ids restart with each statement; workers live for the whole run.
         let stageNumber = stagesStarted
         stagesStarted += 1
-        var builds: [(op: Int, buffers: [ChunkStore.BufferID])] = []
-        for (i, op) in stage.operators.enumerated() {
-            if case .hashJoin(let j) = op { builds.append((i, outputs.all([j.buildStage]))) }
-        }
+        let builds = try JoinBuilds(stage, outputs)
         let scratch = try memory.scratch().path
         let budget = memory.operatorBudget(stage.operators)
         let zstdLevel = settings.int("spark.io.compression.zstd.level")
@@ -265,11 +262,13 @@ public final class ProcessExecutor: @unchecked Sendable {
                 let message = TaskMessage(attempt: running.id, stage: stageNumber, task: task, operators: stage.operators,
                                           inputTypes: stage.inputTypes, outputTypes: stage.outputTypes, input: describe(inputs[task]),
                                           partitionKeys: partitionKeys, partitions: partitions,
-                                          buildOperators: sendBuilds ? builds.map(\.op) : [], runStart: runStart,
+                                          buildOperators: sendBuilds ? builds.broadcast.map(\.op) : [],
+                                          partitionedBuildOperators: builds.partitioned.map(\.op), runStart: runStart,
                                           scratch: scratch, memoryBudget: budget, zstdLevel: zstdLevel, write: write)
                 do {
                     try events.bypassingLimit {
-                        try send(message, builds: sendBuilds ? builds : [], input: inputs[task], store: store, to: slot)
+                        try send(message, builds: (sendBuilds ? builds.broadcast : []) + builds.partitioned.map { ($0.op, $0.tasks[task]) },
+                                 input: inputs[task], store: store, to: slot)
                     }
                     slot.buildsForStage = stageNumber
                 } catch let e as SpillError {
@@ -367,6 +366,9 @@ public final class ProcessExecutor: @unchecked Sendable {
         }
     }
 
+    /// Sends a task: its message, each of its build sides (the stage's broadcast ones when
+    /// the worker does not have them yet, then the task's partitions of its shuffled joins'),
+    /// then its input chunks; every build side and the input end in `inputEnd`.
     private func send(_ message: TaskMessage, builds: [(op: Int, buffers: [ChunkStore.BufferID])], input: TaskInput,
                       store: ChunkStore, to slot: Slot) throws {
         let writer = slot.process.writer

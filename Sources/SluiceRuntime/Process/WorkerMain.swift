@@ -69,40 +69,35 @@ struct Worker {
 
     /// Runs one attempt. Errors of the task are answered with `taskFailed`; errors of the
     /// pipe propagate (the worker then exits).
+    ///
+    /// After the message come sections of chunk frames, each ended by `inputEnd`: the
+    /// broadcast build sides (when the stage is new to this worker), the task's partitions
+    /// of its shuffled joins' build sides, then the input (for a task that reads chunks).
+    /// A task that fails still reads every section to its end, so that the pipe stays in
+    /// step for the next task.
     mutating func run(_ m: TaskMessage, _ reader: inout FrameReader) throws {
         ScalarFunctions.runStart = m.runStart
         if m.stage != stage {
             stage = m.stage
             tables = [:]
         }
-        // Build sides that follow the message.
+        var inputChunks = false
+        if case .chunks = m.input { inputChunks = true }
+        var sectionsLeft = m.buildOperators.count + m.partitionedBuildOperators.count + (inputChunks ? 1 : 0)
         for op in m.buildOperators {
             var chunks: [Chunk] = []
-            while true {
-                guard let (kind, payload) = try reader.next() else { throw ProtocolError("pipe closed during a build side") }
-                if kind == .inputEnd { break }
-                guard kind == .buildChunk else { throw ProtocolError("unexpected \(kind) frame in a build side") }
-                chunks.append(try Frame.untag(payload).1)
-            }
+            sectionsLeft -= 1
+            try readSection(&reader, .buildChunk) { chunks.append($0) }
             guard case .hashJoin(let spec) = m.operators[op] else { throw ProtocolError("operator \(op) is not a join") }
             do {
                 tables[op] = try JoinHashTable(chunks: chunks, types: spec.buildTypes, keys: spec.buildKeys)
             } catch {
-                try drainInput(m, &reader)
+                try skipSections(sectionsLeft, &reader)
                 return try fail(m, error)
             }
         }
         let writer = self.writer, garbageAfter = self.garbageAfter
         var frames = 0
-        let partitioner = PartitioningConsumer(keys: m.partitionKeys, partitions: m.partitions) { partition, chunk in
-            frames += 1
-            if let garbageAfter, frames > garbageAfter {
-                // What a corrupted worker would do: bytes that are no frame at all.
-                let junk = [UInt8](repeating: 0x5A, count: 64)
-                _ = try junk.withUnsafeBytes { try writer.fd.writeAll($0) }
-            }
-            try writer.send(.outputChunk, Frame.tagged(UInt32(partition), chunk))
-        }
         let spill: SpillContext?
         let spilledBefore: SpillStats
         if let scratch = m.scratch {
@@ -112,6 +107,7 @@ struct Worker {
             spill = nil
             spilledBefore = SpillStats()
         }
+        var partitioner: PartitioningConsumer? = nil
         var fileWriter: PartitionedFileWriter? = nil
         var rowsIn = 0
         do {
@@ -120,9 +116,25 @@ struct Worker {
                 fileWriter = try PartitionedFileWriter(spec: spec, task: m.task, attempt: m.attempt, inputTypes: m.outputTypes, spill: spill)
                 sink = fileWriter!
             } else {
-                sink = partitioner
+                partitioner = try PartitioningConsumer(keys: m.partitionKeys, partitions: m.partitions) { partition, chunk in
+                    frames += 1
+                    if let garbageAfter, frames > garbageAfter {
+                        // What a corrupted worker would do: bytes that are no frame at all.
+                        let junk = [UInt8](repeating: 0x5A, count: 64)
+                        _ = try junk.withUnsafeBytes { try writer.fd.writeAll($0) }
+                    }
+                    try writer.send(.outputChunk, Frame.tagged(UInt32(partition), chunk))
+                }
+                sink = partitioner!
             }
-            let head = try TaskPipeline.build(m.operators, inputTypes: m.inputTypes, sink: sink, joinTables: tables, spill: spill)
+            let pipeline = try TaskPipeline(m.operators, inputTypes: m.inputTypes, sink: sink, joinTables: tables, spill: spill)
+            for op in m.partitionedBuildOperators {
+                guard let join = pipeline.partitionedJoins[op] else { throw ProtocolError("operator \(op) is not a shuffled join") }
+                sectionsLeft -= 1
+                try readSection(&reader, .buildChunk) { try join.addBuild($0) }
+                try join.finishBuild()
+            }
+            let head = pipeline.head
             switch m.input {
             case .split(let source, let split, let columns):
                 let counter = CountingConsumer(head)
@@ -132,24 +144,47 @@ struct Worker {
                 _ = try head.consume(Chunk(columns: [], count: 1))
             case .chunks:
                 var wanted = true
-                while true {
-                    guard let (kind, payload) = try reader.next() else { throw ProtocolError("pipe closed during task input") }
-                    if kind == .inputEnd { break }
-                    guard kind == .inputChunk else { throw ProtocolError("unexpected \(kind) frame in task input") }
-                    if wanted { wanted = try head.consume(try Frame.untag(payload).1) }
-                }
+                sectionsLeft -= 1
+                try readSection(&reader, .inputChunk) { if wanted { wanted = try head.consume($0) } }
             }
             try head.finish()
         } catch let e as ProtocolError {
             throw e
         } catch {
-            if case .chunks = m.input { try? drainInput(m, &reader) }
+            try skipSections(sectionsLeft, &reader)
             return try fail(m, error)
         }
         var spilled = spill?.stats ?? SpillStats()
         spilled.subtract(spilledBefore)
-        let result = TaskResult(attempt: m.attempt, rowsOut: fileWriter?.rows ?? partitioner.rows, spilled: spilled, written: fileWriter?.written, rowsIn: rowsIn)
+        let result = TaskResult(attempt: m.attempt, rowsOut: fileWriter?.rows ?? partitioner?.rows ?? 0, spilled: spilled, written: fileWriter?.written, rowsIn: rowsIn)
         try writer.send(.taskDone, try MessageCoding.encode(result))
+    }
+
+    /// Reads one section of `kind` frames up to its `inputEnd`, handing each chunk to
+    /// `body`. An error of `body` is thrown once the whole section has been read; a frame
+    /// that is not a chunk of the section breaks the protocol.
+    private func readSection(_ reader: inout FrameReader, _ kind: FrameKind, _ body: (Chunk) throws -> Void) throws {
+        var failure: Error? = nil
+        while true {
+            guard let (k, payload) = try reader.next() else { throw ProtocolError("pipe closed during a task's \(kind) frames") }
+            if k == .inputEnd { break }
+            guard k == kind else { throw ProtocolError("unexpected \(k) frame among \(kind) frames") }
+            let chunk: Chunk
+            do { chunk = try Frame.untag(payload).1 } catch { throw ProtocolError("a \(kind) frame that does not decode: \(error)") }
+            if failure == nil {
+                do { try body(chunk) } catch { failure = error }
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Reads and drops the next `count` sections of a task that failed.
+    private func skipSections(_ count: Int, _ reader: inout FrameReader) throws {
+        var left = count
+        while left > 0 {
+            guard let (kind, _) = try reader.next() else { throw ProtocolError("pipe closed during a task's input") }
+            if kind == .inputEnd { left -= 1 }
+        }
     }
 
     /// The spill context for a budget, kept for the worker's life (one per budget).
@@ -158,12 +193,6 @@ struct Worker {
         let c = SpillContext(scratch: ScratchDirectory(adopting: path), budgetBytes: budgetBytes, zstdLevel: level)
         spillContexts[budgetBytes] = c
         return c
-    }
-
-    /// Reads and drops what is left of a task's input after it failed.
-    private func drainInput(_ m: TaskMessage, _ reader: inout FrameReader) throws {
-        guard case .chunks = m.input else { return }
-        while let (kind, _) = try reader.next(), kind != .inputEnd {}
     }
 
     private func fail(_ m: TaskMessage, _ error: Error) throws {
