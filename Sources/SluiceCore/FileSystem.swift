@@ -119,18 +119,7 @@ public enum FileSystem {
     /// `mkdir -p`: each missing directory of `path` is made with `mode` (umask applied, as
     /// for any directory a user's program creates); existing ones are kept.
     public static func makeDirectories(_ path: String, mode: mode_t = 0o777) throws(IOError) {
-        var prefix = path.hasPrefix("/") ? "/" : ""
-        for part in path.split(separator: "/") {
-            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + part
-            while mkdir(prefix, mode) != 0 {
-                if errno == EINTR { continue }
-                if errno == EEXIST {
-                    if try isDirectory(prefix) { break }
-                    throw IOError("create the directory", path: prefix, errno: ENOTDIR, status: .cantCreate)
-                }
-                throw IOError("create the directory", path: prefix, errno: errno, status: .cantCreate)
-            }
-        }
+        try makeMissing(path.split(separator: "/"), below: path.hasPrefix("/") ? "/" : "", mode: mode)
     }
 
     /// Creates the directories of `path` below `base`, which must exist already: a path
@@ -141,9 +130,15 @@ public enum FileSystem {
             if path == base, try isDirectory(base) { return }
             throw IOError("create the directory", path: path, errno: ENOENT, status: .cantCreate)
         }
+        try makeMissing(path.dropFirst(base.count + 1).split(separator: "/"), below: base, mode: mode)
+    }
+
+    /// mkdir(2) of `base/parts[0]`, then of each next component, keeping those that exist
+    /// as directories.
+    private static func makeMissing(_ parts: [Substring], below base: String, mode: mode_t) throws(IOError) {
         var prefix = base
-        for part in path.dropFirst(base.count + 1).split(separator: "/") {
-            prefix += "/" + part
+        for part in parts {
+            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + part
             while mkdir(prefix, mode) != 0 {
                 if errno == EINTR { continue }
                 if errno == EEXIST {

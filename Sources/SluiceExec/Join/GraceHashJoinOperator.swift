@@ -207,7 +207,10 @@ public final class GraceHashJoinOperator: ChunkConsumer {
         // Partition `fanOut` stands for "joined now": partitions in memory and NULL keys.
         var part = partitionOf(keys, count: n)
         let now = UInt8(Self.fanOut)
-        for i in 0..<n where !spilled[Int(part[i])] || keys.contains(where: { $0.isNull(i) }) { part[i] = now }
+        for i in 0..<n where !spilled[Int(part[i])] { part[i] = now }
+        for validity in keys.compactMap(\.validity) {
+            for i in 0..<n where validity.isNull(i) { part[i] = now }
+        }
         for (p, rows) in chunk.split(byPartition: part, partitions: Self.fanOut + 1) {
             if p == Self.fanOut {
                 if !(try pass(rows)) { return false }

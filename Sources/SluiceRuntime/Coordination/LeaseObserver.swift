@@ -119,10 +119,9 @@ public enum LeaseStatus {
             throw IOError("read the lease directory", path: path, errno: ENOENT, status: .noInput)
         }
         let directory = LeaseDirectory(path: path)
-        let observer = LeaseObserver(directory: directory, me: HostIdentity.current(settings: settings),
-                                     leaseSeconds: settings.seconds("sluice.lease.duration"))
-        var view = try observer.look()
         let me = HostIdentity.current(settings: settings)
+        let observer = LeaseObserver(directory: directory, me: me, leaseSeconds: settings.seconds("sluice.lease.duration"))
+        var view = try observer.look()
         guard view.epoch > 0,
               view.record.map({ $0.host != me.host || $0.bootID != me.bootID }) ?? true,
               let st = try FileSystem.status(directory.epochPath(view.epoch)) else { return (view, false) }

@@ -18,31 +18,25 @@ import SluiceExec
 let benchmarks: @Sendable () -> Void = {
     let rowsPerSecond = MicroBenchmark.rate("Rows per second")
 
-    Benchmark(
-        "HashAggregate sum+count: 1M rows, 250K BIGINT keys",
-        configuration: MicroBenchmark.configuration(extra: [rowsPerSecond], units: [rowsPerSecond: .kilo])
-    ) { (benchmark, input: AggregateInput) in
-        try MicroBenchmark.measuredRate(benchmark, rowsPerSecond) {
-            let (op, sink) = try aggregate(input)
-            blackHole(sink.rows)
-            return (op, input.rows)
+    /// A run aggregates `rows` rows over `keySpace` keys, checked once in the setup.
+    func aggregation(_ name: String, _ configuration: Benchmark.Configuration, rows: Int, keySpace: Int) {
+        Benchmark(name, configuration: configuration) { (benchmark, input: AggregateInput) in
+            try MicroBenchmark.measuredRate(benchmark, rowsPerSecond) {
+                let (op, sink) = try aggregate(input)
+                blackHole(sink.rows)
+                return (op, input.rows)
+            }
+        } setup: {
+            try AggregateInput(rows: rows, keySpace: keySpace)
         }
-    } setup: {
-        try AggregateInput(rows: MicroBenchmark.unitsPerRun, keySpace: 250_000)
     }
 
-    Benchmark(
-        "HashAggregate sum+count: 4M rows, 1M BIGINT keys",
-        configuration: MicroBenchmark.wholeRunConfiguration(rate: rowsPerSecond, units: .kilo)
-    ) { (benchmark, input: AggregateInput) in
-        try MicroBenchmark.measuredRate(benchmark, rowsPerSecond) {
-            let (op, sink) = try aggregate(input)
-            blackHole(sink.rows)
-            return (op, input.rows)
-        }
-    } setup: {
-        try AggregateInput(rows: 4 * MicroBenchmark.unitsPerRun, keySpace: 1_000_000)
-    }
+    aggregation("HashAggregate sum+count: 1M rows, 250K BIGINT keys",
+                MicroBenchmark.configuration(extra: [rowsPerSecond], units: [rowsPerSecond: .kilo]),
+                rows: MicroBenchmark.unitsPerRun, keySpace: 250_000)
+    aggregation("HashAggregate sum+count: 4M rows, 1M BIGINT keys",
+                MicroBenchmark.wholeRunConfiguration(rate: rowsPerSecond, units: .kilo),
+                rows: 4 * MicroBenchmark.unitsPerRun, keySpace: 1_000_000)
 }
 
 /// One whole aggregation of `input`; the operator is returned so that the caller decides
