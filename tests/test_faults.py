@@ -122,8 +122,11 @@ def test_sigkill_a_random_worker_at_a_random_moment(data, clean, workload):
         time.sleep(rng.uniform(0.0, duration * 0.8))
         pids = worker_pids(proc.pid)
         if pids:
-            os.kill(rng.choice(pids), signal.SIGKILL)
-            killed += 1
+            try:
+                os.kill(rng.choice(pids), signal.SIGKILL)
+                killed += 1
+            except ProcessLookupError:
+                pass  # the run was ending: its workers exit as it shuts them down, a miss
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, f"trial {trial}: {err}"
         assert canonical(out) == expected, f"trial {trial}: output differs from the clean run"
