@@ -82,6 +82,12 @@ def test_unknown_setting_value(workdir: Path) -> None:
                  "spark.sql.files.maxPartitionBytes: expected a positive whole number (job.sql: line 1, column 1)")
 
 
+def test_invalid_shuffle_compression(workdir: Path) -> None:
+    result = run_job(workdir, "SET sluice.shuffle.compress=sometimes;\n")
+    assert_error(result, EX_USAGE, "[INVALID_CONF_VALUE] invalid value 'sometimes' for setting "
+                 "sluice.shuffle.compress: expected auto, true or false (job.sql: line 1, column 1)")
+
+
 # --- input -------------------------------------------------------------------------------------
 
 

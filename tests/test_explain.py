@@ -121,3 +121,35 @@ def test_explain_full_outer_join_gathers_only_when_broadcast(tmp_path: Path) -> 
         "Stage 1: scan csv <repo>/data/events [country], one task per split -> hash partition by [#0] into 3\n"
         "Stage 2: shuffle from stage 1, 3 tasks -> hash partition by [#0] into 3\n"
         "  ShuffledHashJoin FullOuter build: the task's partition of stage 0 (right side) keys: [country = code]\n")
+
+
+def test_explain_shuffles_a_build_side_larger_than_a_joins_memory_share(tmp_path: Path) -> None:
+    # A broadcast build side is never spilled: under a --memory whose share for one join is
+    # smaller than the build side (about 50 KB here, 3 KB per join under 64MB for three
+    # processes), the join is shuffled, where its build side can spill.
+    (tmp_path / "codes.csv").write_text("code,region\n" + "".join(f"C{i},R{i % 7}\n" for i in range(5000)))
+    (tmp_path / "events.csv").write_text("country,amount\n" + "".join(f"C{i % 6000},{i}\n" for i in range(20000)))
+    job = tmp_path / "job.sql"
+    job.write_text(
+        "CREATE TEMPORARY VIEW events USING csv OPTIONS (path 'events.csv', header 'true', inferSchema 'true');\n"
+        "CREATE TEMPORARY VIEW codes USING csv OPTIONS (path 'codes.csv', header 'true');\n"
+        "SELECT c.region, count(*) AS n FROM events e JOIN codes c ON e.country = c.code GROUP BY c.region;\n")
+    joins = {}
+    for memory in ["64MB", "1GB"]:
+        result = run_sluice(["explain", str(job), "--workers", "2", "--memory", memory], cwd=tmp_path)
+        assert result.code == 0, result.describe()
+        joins[memory] = [l for l in result.stdout.split("== Stages ==\n")[1].splitlines() if "Join" in l]
+    assert joins == {
+        "64MB": ["  ShuffledHashJoin Inner build: the task's partition of stage 0 (right side) keys: [country = code]"],
+        "1GB": ["  HashJoin Inner build: stage 0 (right side) keys: [country = code]"],
+    }
+    rows = {}
+    for memory in ["64MB", "1GB"]:
+        result = run_sluice(["run", str(job), "--workers", "2", "--memory", memory, "--format", "csv", "--quiet"], cwd=tmp_path)
+        assert result.code == 0, result.describe()
+        rows[memory] = sorted(result.stdout.splitlines()[1:])
+    counts = {}
+    for i in range(20000):
+        if i % 6000 < 5000:
+            counts[f"R{i % 6000 % 7}"] = counts.get(f"R{i % 6000 % 7}", 0) + 1
+    assert rows["64MB"] == rows["1GB"] == sorted(f"{r},{n}" for r, n in counts.items())

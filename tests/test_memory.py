@@ -150,3 +150,24 @@ def test_memory_takes_a_size(sluice_bin):
     run = run_sluice(["query", "SELECT 1", "--memory", "lots"])
     assert (run.code, run.stderr) == (EX_USAGE, "error: invalid value 'lots' for setting sluice.memory: expected a size such "
                                                 "as 512MB or 2GB\n"), run.describe()
+
+
+def test_shuffle_files_compress_when_told_or_when_the_input_exceeds_the_budget(clicks: Path):
+    """Process mode's shuffle files: compressed (and reported as a shuffle spill) with
+    sluice.shuffle.compress=true, or under auto when the scan reads more than --memory;
+    never with false. The rows are the same each way."""
+    outputs, reports = {}, {}
+    for name, args in {"false": ["--set", "sluice.shuffle.compress=false", "--memory", "256MB"],
+                       "true": ["--set", "sluice.shuffle.compress=true"],
+                       "auto-small": ["--memory", "256MB"],
+                       "auto-large": ["--memory", "8GB"]}.items():
+        r = run_sluice(["run", clicks, "--format", "csv", "--workers", "2", *args], timeout=600)
+        assert r.code == EX_OK, r.describe()
+        outputs[name] = canonical(r.stdout)
+        reports[name] = SPILLED.search(r.stderr)
+    assert outputs["false"] == outputs["true"] == outputs["auto-small"] == outputs["auto-large"]
+    assert reports["false"] is None and reports["auto-large"] is None
+    for name in ["true", "auto-small"]:
+        m = reports[name]
+        assert m and re.fullmatch(r"shuffle \d+", m[2]), m and m[0]
+        assert float(m[7]) > 2, m[0]

@@ -54,6 +54,11 @@ public struct CSVSplitReader {
 
     public var split: CSVSplit { core.split }
 
+    /// Bytes of the split scanned so far (for progress).
+    public var bytesScanned: Int64 {
+        max(0, min(core.bufferStart + Int64(core.scanPos), core.split.end) - core.split.start)
+    }
+
     /// The next chunk, or `nil` when the split is done.
     public mutating func next() throws(CSVError) -> Chunk? {
         try core.next()

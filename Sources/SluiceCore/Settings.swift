@@ -28,6 +28,7 @@ public struct Settings: Sendable, Equatable {
         "sluice.memory": "0",
         "sluice.scratch": "",
         "sluice.worker.heartbeatTimeout": "10",
+        "sluice.shuffle.compress": "auto",
         "sluice.output.maxOpenFiles": "1000",
         "sluice.lease.duration": "15s",
         "sluice.lease.renewDeadline": "10s",
@@ -84,6 +85,10 @@ public struct Settings: Sendable, Equatable {
         case "sluice.lease.duration", "sluice.lease.renewDeadline", "sluice.lease.retryPeriod":
             guard let d = Settings.parseDuration(v), d > 0 else { throw .invalid(key: key, value: value, expected: "a duration such as 15s, 500ms or 2m") }
             values[key] = v
+        case "sluice.shuffle.compress":
+            let l = v.lowercased()
+            guard l == "auto" || l == "true" || l == "false" else { throw .invalid(key: key, value: value, expected: "auto, true or false") }
+            values[key] = l
         case "sluice.mode":
             let l = v.lowercased()
             guard l == "process" || l == "thread" else { throw .invalid(key: key, value: value, expected: "process or thread") }

@@ -49,11 +49,17 @@ import Testing
     @Test func taskMessagesRoundTripAsJSON() throws {
         let m = TaskMessage(attempt: 3, stage: 1, task: 2,
                             operators: [.filter(.compare(.greater, .column(0, .double, name: "x"), .literal(.double(.nan), .double)))],
-                            inputTypes: [.double], outputTypes: [.double], input: .oneRow, partitionKeys: [.column(0, .double, name: "x")], partitions: 4, buildOperators: [], partitionedBuildOperators: [], runStart: 42,
-                            scratch: "/tmp/s", memoryBudget: 1 << 20, zstdLevel: 3)
+                            inputTypes: [.double], outputTypes: [.double],
+                            input: .files([ShuffleFileRef(path: "/tmp/s/shuffle-1", ranges: [ShuffleRange(offset: 0, length: 10, rawLength: 40)])]),
+                            partitionKeys: [.column(0, .double, name: "x")], partitions: 4, buildOperators: [], partitionedBuildOperators: [7],
+                            partitionedBuildFiles: [nil], runStart: 42, scratch: "/tmp/s", memoryBudget: 1 << 20, zstdLevel: 3,
+                            shuffleFile: "/tmp/s/shuffle-3", compressShuffle: true)
         let back = try MessageCoding.decode(TaskMessage.self, try MessageCoding.encode(m))
         #expect(back.attempt == 3 && back.partitions == 4 && back.runStart == 42)
         #expect(back.scratch == "/tmp/s" && back.memoryBudget == 1 << 20 && back.zstdLevel == 3)
+        #expect(back.shuffleFile == "/tmp/s/shuffle-3" && back.compressShuffle && back.partitionedBuildFiles == [nil])
+        guard case .files(let refs) = back.input else { Issue.record("not shuffle files"); return }
+        #expect(refs == [ShuffleFileRef(path: "/tmp/s/shuffle-1", ranges: [ShuffleRange(offset: 0, length: 10, rawLength: 40)])])
         guard case .filter(let e) = back.operators[0] else { Issue.record("not a filter"); return }
         #expect(e.description == "(x > NaN)")
     }

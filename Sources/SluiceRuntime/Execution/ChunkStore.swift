@@ -25,6 +25,9 @@ public final class ChunkStore: @unchecked Sendable {
         /// until then: in thread mode a task may read a finished stage's buffer while
         /// another task's append spills it.
         case writing(Int, [Chunk])
+        /// Ranges of a worker's shuffle file (process mode): on disk, not counted in memory;
+        /// the file goes when the last buffer that names it is dropped.
+        case shuffle(ScratchFile, [ShuffleRange])
     }
 
     private struct Buffer {
@@ -78,6 +81,31 @@ public final class ChunkStore: @unchecked Sendable {
         for (victim, token, chunks) in victims { try write(chunks, of: victim, token: token) }
     }
 
+    /// Adds a worker's shuffle file ranges at the end of a buffer.
+    func append(_ file: ScratchFile, _ ranges: [ShuffleRange], to id: BufferID) {
+        guard !ranges.isEmpty else { return }
+        lock.withLock {
+            guard var b = buffers[id] else { return }
+            b.segments.append(.shuffle(file, ranges))
+            buffers[id] = b
+        }
+    }
+
+    /// The shuffle files that hold every chunk of `ids`, in order; nil when some chunks
+    /// are only in memory or in spill files (they then travel as frames).
+    func shuffleRefs(_ ids: [BufferID]) -> [ShuffleFileRef]? {
+        lock.withLock {
+            var refs: [ShuffleFileRef] = []
+            for id in ids {
+                for segment in buffers[id]?.segments ?? [] {
+                    guard case .shuffle(let file, let ranges) = segment else { return nil }
+                    refs.append(ShuffleFileRef(path: file.path, ranges: ranges))
+                }
+            }
+            return refs
+        }
+    }
+
     /// Every chunk of a buffer, in the order appended.
     public func chunks(_ id: BufferID) -> ChunkSequence {
         let segments = lock.withLock { buffers[id]?.segments ?? [] }
@@ -85,6 +113,7 @@ public final class ChunkStore: @unchecked Sendable {
             switch $0 {
             case .memory(let c), .writing(_, let c): return .memory(c)
             case .file(let f): return .file(f)
+            case .shuffle(let f, let ranges): return .shuffle(f, ranges)
             }
         }, readBufferSize: spill?.readBufferSize ?? (1 << 20))
     }
@@ -148,6 +177,7 @@ public struct ChunkSequence {
     enum Part {
         case memory([Chunk])
         case file(ScratchFile)
+        case shuffle(ScratchFile, [ShuffleRange])
     }
 
     let segments: [Part]
@@ -162,6 +192,9 @@ public struct ChunkSequence {
         let readBufferSize: Int
         var memory: ArraySlice<Chunk> = []
         var reader: SpillFileReader?
+        var shuffle: ShuffleChunkReader?
+        /// Keeps the shuffle file being read from removal.
+        var shuffleFile: ScratchFile?
 
         init(parts: [Part], readBufferSize: Int) {
             self.parts = parts[...]
@@ -178,10 +211,19 @@ public struct ChunkSequence {
                     reader = nil
                     continue
                 }
+                if shuffle != nil {
+                    if let c = try shuffle!.next() { return c }
+                    shuffle = nil
+                    shuffleFile = nil
+                    continue
+                }
                 guard let part = parts.popFirst() else { return nil }
                 switch part {
                 case .memory(let chunks): memory = chunks[...]
                 case .file(let f): reader = try SpillFileReader(path: f.path, bufferSize: readBufferSize)
+                case .shuffle(let f, let ranges):
+                    shuffle = ShuffleChunkReader([ShuffleFileRef(path: f.path, ranges: ranges)])
+                    shuffleFile = f
                 }
             }
         }

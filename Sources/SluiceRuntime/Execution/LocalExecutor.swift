@@ -26,7 +26,11 @@ public final class LocalExecutor: @unchecked Sendable {
         let outputs = StageOutputs(plan, store: store)
         for (index, stage) in plan.stages.enumerated() {
             let inputs = try taskInputs(stage, outputs)
-            progress?.startStage(stage.id, index: index, of: plan.stages.count, tasks: inputs.count, label: stage.label)
+            let scanBytes = inputs.reduce(Int64(0)) {
+                if case .split(_, let split) = $1, let csv = split as? CSVSourceSplit { return $0 + csv.split.end - csv.split.start }
+                return $0
+            }
+            progress?.startStage(stage.id, index: index, of: plan.stages.count, tasks: inputs.count, label: stage.label, bytes: scanBytes)
             // Broadcast build sides, once, shared by the stage's tasks; each task of a
             // shuffled join builds its own partition.
             let builds = try JoinBuilds(stage, outputs)
@@ -69,7 +73,7 @@ public final class LocalExecutor: @unchecked Sendable {
                     written[t] = files
                     var bytes: Int64 = 0
                     if case .split(_, let split) = inputs[t], let csv = split as? CSVSourceSplit { bytes = csv.split.end - csv.split.start }
-                    progress?.taskDone(rows: rows, bytes: bytes, rowsIn: rowsIn)
+                    progress?.taskDone(t, rows: rows, bytes: bytes, rowsIn: rowsIn)
                 } catch {
                     errors[t] = error
                 }
@@ -161,7 +165,8 @@ public final class LocalExecutor: @unchecked Sendable {
         case .split(let spec, let split):
             let source = spec.source as! ExecutableSource
             let counter = CountingConsumer(head)
-            try source.read(split, columns: spec.columns, into: counter)
+            let progress = self.progress
+            try source.read(split, columns: spec.columns, into: counter) { rows, bytes in progress?.running(task, rowsIn: rows, bytes: bytes) }
             rowsIn = counter.rows
         case .buffers(let ids):
             var more = true

@@ -8,6 +8,11 @@ import SluiceExec
 /// place: stage, tasks done of total, rows/s, MB/s, spill, ETA. Otherwise one log line per
 /// finished stage. Nothing with `--quiet`.
 ///
+/// Rates count the rows and bytes of running tasks too: threads report after each chunk,
+/// worker processes in progress frames (five times a second), so a stage of a few long tasks
+/// moves as well. The ETA follows the bytes read of the stage's splits when it scans,
+/// else the tasks done.
+///
 /// ```
 /// stage 1 (2 of 3): 14/40 tasks, 5.1 M rows/s, 486 MB/s, spilled 0 B, ETA 2 s
 /// ```
@@ -24,6 +29,10 @@ public final class Progress: @unchecked Sendable {
     private var tasks = 0, done = 0
     private var rows = 0, bytes: Int64 = 0
     private var started = 0.0, lastDrawn = 0.0
+    /// Input bytes of the stage's splits (0: it does not scan).
+    private var stageBytes: Int64 = 0
+    /// Rows and bytes read so far by running tasks, by task or attempt.
+    private var running: [Int: (rows: Int, bytes: Int64)] = [:]
     private var drawn = false
     /// Every finished stage of the run, for the run report.
     public private(set) var records: [StageRecord] = []
@@ -47,8 +56,13 @@ public final class Progress: @unchecked Sendable {
     /// The next stages belong to statement `n` (1-based, as the job lists them).
     public func startStatement(_ n: Int) { lock.withLock { statement = n } }
 
-    /// An attempt failed.
-    public func attemptFailed() { lock.withLock { failedAttempts += 1 } }
+    /// An attempt failed; what it had read no longer counts.
+    public func attemptFailed(_ key: Int? = nil) {
+        lock.withLock {
+            failedAttempts += 1
+            if let key { running[key] = nil }
+        }
+    }
 
     /// `quiet` wins; otherwise a live line when stderr is a terminal.
     public init(quiet: Bool, logger: Logger, spilled: @escaping () -> SpillStats) {
@@ -58,9 +72,11 @@ public final class Progress: @unchecked Sendable {
     }
 
     /// Stage `id` (as `explain` numbers it), the `index`-th of `stages`, begins with
-    /// `tasks` tasks.
-    public func startStage(_ id: Int, index: Int, of stages: Int, tasks: Int, label: String) {
+    /// `tasks` tasks, reading `bytes` of input splits.
+    public func startStage(_ id: Int, index: Int, of stages: Int, tasks: Int, label: String, bytes total: Int64 = 0) {
         lock.withLock {
+            stageBytes = total
+            running = [:]
             stage = id
             position = index + 1
             self.stages = stages
@@ -75,10 +91,24 @@ public final class Progress: @unchecked Sendable {
         }
     }
 
+    /// A running task (`key`: its task or attempt) has read `rowsIn` rows and `bytes` of its split.
+    public func running(_ key: Int, rowsIn: Int, bytes: Int64) {
+        lock.withLock {
+            running[key] = (rowsIn, bytes)
+            guard style == .live else { return }
+            let now = monotonicSeconds()
+            if now - lastDrawn >= 0.1 {
+                lastDrawn = now
+                draw(now)
+            }
+        }
+    }
+
     /// A task finished, having read `bytes` of input (0 for chunks handed over) and
     /// produced `rows`.
-    public func taskDone(rows: Int, bytes: Int64, rowsIn: Int = 0) {
+    public func taskDone(_ key: Int? = nil, rows: Int, bytes: Int64, rowsIn: Int = 0) {
         lock.withLock {
+            if let key { running[key] = nil }
             done += 1
             self.rows += rows
             self.rowsIn += rowsIn
@@ -114,11 +144,19 @@ public final class Progress: @unchecked Sendable {
     /// Called with the lock held.
     private func draw(_ now: Double) {
         let seconds = max(now - started, 1e-3)
-        var line = "stage \(stage) (\(position) of \(stages)): \(done)/\(tasks) tasks, \(Self.count(Double(rows) / seconds)) rows/s"
-        if bytes > 0 { line += ", \(Self.fixed(Double(bytes) / 1e6 / seconds)) MB/s" }
+        var rowsRead = rowsIn, bytesRead = bytes
+        for r in running.values {
+            rowsRead += r.rows
+            bytesRead += r.bytes
+        }
+        let rate = rowsRead > 0 ? rowsRead : rows
+        var line = "stage \(stage) (\(position) of \(stages)): \(done)/\(tasks) tasks, \(Self.count(Double(rate) / seconds)) rows/s"
+        if bytesRead > 0 { line += ", \(Self.fixed(Double(bytesRead) / 1e6 / seconds)) MB/s" }
         let s = spilled()
         if s.spills > 0 { line += ", spilled \(Self.megabytes(s.compressedBytes))" }
-        if done > 0 && done < tasks {
+        if stageBytes > 0 && bytesRead > 0 && bytesRead < stageBytes {
+            line += ", ETA \(Self.fixed(seconds / Double(bytesRead) * Double(stageBytes - bytesRead))) s"
+        } else if stageBytes == 0 && done > 0 && done < tasks {
             line += ", ETA \(Self.fixed(seconds / Double(done) * Double(tasks - done))) s"
         }
         write("\r" + line + "\u{1B}[K")

@@ -6,7 +6,14 @@ public protocol ExecutableSource: ScanSource {
     func splits(partitionFilters: [Expression], settings: Settings) throws -> [any SourceSplit]
     /// Pushes the rows of `split` (only `columns`, positions in `schema`) into `consumer`,
     /// stopping early when it asks for no more. Does not call `finish`.
-    func read(_ split: any SourceSplit, columns: [Int], into consumer: ChunkConsumer) throws
+    /// `progress`, if given, is told after each chunk the rows and bytes of the split read so far.
+    func read(_ split: any SourceSplit, columns: [Int], into consumer: ChunkConsumer, progress: ((_ rows: Int, _ bytes: Int64) -> Void)?) throws
+}
+
+extension ExecutableSource {
+    public func read(_ split: any SourceSplit, columns: [Int], into consumer: ChunkConsumer) throws {
+        try read(split, columns: columns, into: consumer, progress: nil)
+    }
 }
 
 /// One unit of scan work: a byte range of a file.

@@ -128,9 +128,13 @@ public final class JobRunner {
     }
 
     /// The physical planner with this run's settings: shuffle partitions and
-    /// `spark.sql.autoBroadcastJoinThreshold`.
+    /// `spark.sql.autoBroadcastJoinThreshold`, lowered to what one join of a task may hold
+    /// under `--memory`: a broadcast build side is never spilled, so one larger than that
+    /// is shuffled instead, where it can spill.
     var planner: PhysicalPlanner {
-        PhysicalPlanner(shufflePartitions: shufflePartitions, broadcastThreshold: Int64(settings.int("spark.sql.autoBroadcastJoinThreshold")))
+        let threshold = Int64(settings.int("spark.sql.autoBroadcastJoinThreshold"))
+        let share = Int64(RunMemory(settings: settings, workers: workers).operatorBudget([]))
+        return PhysicalPlanner(shufflePartitions: shufflePartitions, broadcastThreshold: threshold < 0 ? threshold : min(threshold, share))
     }
 
     /// Parses and runs a whole job; `file` names it in errors.

@@ -22,6 +22,38 @@ public enum FrameKind: UInt8, Sendable {
     case heartbeat = 9
     /// Supervisor → worker: exit now.
     case shutdown = 10
+    /// Worker → supervisor: what the running attempt has read so far (``ProgressReport``).
+    case progress = 11
+}
+
+/// A progress frame's payload: three little-endian u64s, the attempt, the rows and the
+/// bytes of its split read so far.
+struct ProgressReport: Equatable {
+    var attempt: Int
+    var rows: Int
+    var bytes: Int64
+
+    init(attempt: Int, rows: Int, bytes: Int64) {
+        self.attempt = attempt
+        self.rows = rows
+        self.bytes = bytes
+    }
+
+    init?(_ payload: [UInt8]) {
+        guard payload.count == 24 else { return nil }
+        func u64(_ at: Int) -> UInt64 { UInt64(Frame.readU32(payload[...], at)) | UInt64(Frame.readU32(payload[...], at + 4)) << 32 }
+        guard let a = Int(exactly: u64(0)), let r = Int(exactly: u64(8)), let b = Int64(exactly: u64(16)) else { return nil }
+        self.init(attempt: a, rows: r, bytes: b)
+    }
+
+    var payload: [UInt8] {
+        var out: [UInt8] = []
+        for v in [UInt64(attempt), UInt64(rows), UInt64(bytes)] {
+            Frame.appendU32(UInt32(truncatingIfNeeded: v), to: &out)
+            Frame.appendU32(UInt32(truncatingIfNeeded: v >> 32), to: &out)
+        }
+        return out
+    }
 }
 
 /// The framing of the pipes between the supervisor and its workers:

@@ -25,6 +25,9 @@ public struct TaskMessage: Codable, Sendable {
     /// Operator indices of shuffled hash joins whose build partition for this task follows,
     /// after the broadcast build sides (sent with every task).
     public var partitionedBuildOperators: [Int]
+    /// Per shuffled join of `partitionedBuildOperators`: the shuffle files that hold the
+    /// task's build partition, or nil when it follows as frames.
+    public var partitionedBuildFiles: [[ShuffleFileRef]?]
     /// `current_timestamp()` of the run, the same in every worker.
     public var runStart: Int64
     /// The run's scratch directory, where the task's aggregations, sorts and shuffled joins
@@ -36,12 +39,19 @@ public struct TaskMessage: Codable, Sendable {
     public var zstdLevel: Int
     /// For a write stage: the task writes its rows to files instead of sending them.
     public var write: WriteSpec?
+    /// For a stage whose output the next stages read: the file (in the scratch directory)
+    /// the task writes its partitioned output to, instead of sending it as frames.
+    public var shuffleFile: String?
+    /// Whether the shuffle file's ranges are zstd-compressed (at `zstdLevel`) where that saves space.
+    public var compressShuffle: Bool
 
     public enum Input: Codable, Sendable {
         /// Read a split of a CSV source.
         case split(CSVSourceDescription, CSVSplit, columns: [Int])
         /// Input chunks follow as frames, until `inputEnd`.
         case chunks
+        /// Input chunks are in these shuffle files; nothing follows.
+        case files([ShuffleFileRef])
         /// One row with no columns.
         case oneRow
     }
@@ -57,6 +67,8 @@ public struct TaskResult: Codable, Sendable {
     public var written: [WrittenFile]?
     /// Rows the task read from its input split (0 for other inputs).
     public var rowsIn: Int?
+    /// The ranges of each output partition in the task's shuffle file.
+    public var shuffle: [[ShuffleRange]]?
 }
 
 /// A failed attempt's report: the error's text and status, and whether it is the user's

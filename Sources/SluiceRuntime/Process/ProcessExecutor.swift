@@ -68,10 +68,14 @@ public final class ProcessExecutor: @unchecked Sendable {
         let id: Int
         let task: Int
         let outputs: [ChunkStore.BufferID]
-        init(id: Int, task: Int, outputs: [ChunkStore.BufferID]) {
+        /// The file the attempt writes its shuffle output to; removed with the last
+        /// reference, so an attempt given up on leaves nothing behind.
+        let shuffleFile: ScratchFile?
+        init(id: Int, task: Int, outputs: [ChunkStore.BufferID], shuffleFile: ScratchFile?) {
             self.id = id
             self.task = task
             self.outputs = outputs
+            self.shuffleFile = shuffleFile
         }
     }
 
@@ -216,7 +220,12 @@ public final class ProcessExecutor: @unchecked Sendable {
     private func runStage(_ stage: StagePlan, _ outputs: StageOutputs, _ store: ChunkStore,
                           index: Int, of stageCount: Int, ledger: TaskLedger?) throws -> [[ChunkStore.BufferID]] {
         let inputs = try self.inputs(stage, outputs)
-        progress?.startStage(stage.id, index: index, of: stageCount, tasks: inputs.count, label: stage.label)
+        let scanBytes = inputs.reduce(Int64(0)) {
+            if case .split(_, let split, _) = $1 { return $0 + split.end - split.start }
+            return $0
+        }
+        let compressShuffle = compressesShuffle(inputs, scanBytes: scanBytes, store: store)
+        progress?.startStage(stage.id, index: index, of: stageCount, tasks: inputs.count, label: stage.label, bytes: scanBytes)
         var partitionKeys: [Expression]? = nil
         var partitions = 1
         if case .hashPartition(let keys, let p) = stage.output {
@@ -231,7 +240,12 @@ public final class ProcessExecutor: @unchecked Sendable {
         let budget = memory.operatorBudget(stage.operators)
         let zstdLevel = settings.int("spark.io.compression.zstd.level")
         var write: WriteSpec? = nil
-        if case .write(let spec) = stage.output { write = spec }
+        var shuffles = false
+        switch stage.output {
+        case .write(let spec): write = spec
+        case .hashPartition, .single: shuffles = true
+        case .result: break
+        }
         var done: [[ChunkStore.BufferID]?] = Array(repeating: nil, count: inputs.count)
         var written: [[WrittenFile]] = Array(repeating: [], count: inputs.count)
         // Output of attempts that did not finish is dropped, whatever ends the stage.
@@ -254,21 +268,32 @@ public final class ProcessExecutor: @unchecked Sendable {
             // Hand pending tasks to idle workers.
             for (w, slot) in workers.enumerated() where slot.attempt == nil && !pending.isEmpty {
                 let task = pending.removeFirst()
-                let running = Running(id: nextAttempt, task: task, outputs: (0..<partitions).map { _ in store.makeBuffer() })
+                let shuffleFile = shuffles ? ScratchFile(path: "\(scratch)/shuffle-\(nextAttempt)") : nil
+                let running = Running(id: nextAttempt, task: task, outputs: (0..<partitions).map { _ in store.makeBuffer() }, shuffleFile: shuffleFile)
                 nextAttempt += 1
                 live[running.id] = running
                 slot.attempt = running
                 let sendBuilds = slot.buildsForStage != stageNumber
+                // Shuffle output of earlier stages is read by the worker from its files.
+                var input = describe(inputs[task])
+                var framedInput = inputs[task]
+                if case .buffers(let ids) = inputs[task], let refs = store.shuffleRefs(ids) {
+                    input = .files(refs)
+                    framedInput = .oneRow
+                }
+                let buildFiles = builds.partitioned.map { store.shuffleRefs($0.tasks[task]) }
+                let framedBuilds = zip(builds.partitioned, buildFiles).compactMap { $1 == nil ? ($0.op, $0.tasks[task]) : nil }
                 let message = TaskMessage(attempt: running.id, stage: stageNumber, task: task, operators: stage.operators,
-                                          inputTypes: stage.inputTypes, outputTypes: stage.outputTypes, input: describe(inputs[task]),
+                                          inputTypes: stage.inputTypes, outputTypes: stage.outputTypes, input: input,
                                           partitionKeys: partitionKeys, partitions: partitions,
                                           buildOperators: sendBuilds ? builds.broadcast.map(\.op) : [],
-                                          partitionedBuildOperators: builds.partitioned.map(\.op), runStart: runStart,
-                                          scratch: scratch, memoryBudget: budget, zstdLevel: zstdLevel, write: write)
+                                          partitionedBuildOperators: builds.partitioned.map(\.op), partitionedBuildFiles: buildFiles,
+                                          runStart: runStart, scratch: scratch, memoryBudget: budget, zstdLevel: zstdLevel, write: write,
+                                          shuffleFile: shuffleFile?.path, compressShuffle: compressShuffle)
                 do {
                     try events.bypassingLimit {
-                        try send(message, builds: (sendBuilds ? builds.broadcast : []) + builds.partitioned.map { ($0.op, $0.tasks[task]) },
-                                 input: inputs[task], store: store, to: slot)
+                        try send(message, builds: (sendBuilds ? builds.broadcast : []) + framedBuilds,
+                                 input: framedInput, store: store, to: slot)
                     }
                     slot.buildsForStage = stageNumber
                 } catch let e as SpillError {
@@ -289,7 +314,7 @@ public final class ProcessExecutor: @unchecked Sendable {
                 let lost = slot.attempt
                 try replace(w, reason: reason == "exited" ? "exited" : "failed: \(reason)")
                 if let lost {
-                    try retry(lost.task, &failures, &pending, reason: "worker process \(reason)")
+                    try retry(lost, &failures, &pending, reason: "worker process \(reason)")
                 }
             case .frame(let w, let generation, let kind, let payload):
                 let slot = workers[w]
@@ -298,6 +323,14 @@ public final class ProcessExecutor: @unchecked Sendable {
                 switch kind {
                 case .heartbeat:
                     break
+                case .progress:
+                    guard let report = ProgressReport(payload) else {
+                        try breakProtocol(w, &failures, &pending, ProtocolError("a progress frame of \(payload.count) bytes"))
+                        continue
+                    }
+                    if let running = slot.attempt, running.id == report.attempt {
+                        progress?.running(running.id, rowsIn: report.rows, bytes: report.bytes)
+                    }
                 case .outputChunk:
                     guard let running = slot.attempt else { continue }
                     do {
@@ -316,12 +349,16 @@ public final class ProcessExecutor: @unchecked Sendable {
                         memory.addRemote(r.spilled)
                         if done[running.task] == nil {
                             if write != nil { try ledger?.record(running.task, r.written ?? []) }
+                            if let ranges = r.shuffle, let file = running.shuffleFile {
+                                guard ranges.count == partitions else { throw ProtocolError("shuffle ranges for \(ranges.count) of \(partitions) partitions") }
+                                for (p, partRanges) in ranges.enumerated() { store.append(file, partRanges, to: running.outputs[p]) }
+                            }
                             done[running.task] = running.outputs
                             written[running.task] = r.written ?? []
                             remaining -= 1
                             var bytes: Int64 = 0
                             if case .split(_, let split, _) = inputs[running.task] { bytes = split.end - split.start }
-                            progress?.taskDone(rows: r.rowsOut, bytes: bytes, rowsIn: r.rowsIn ?? 0)
+                            progress?.taskDone(running.id, rows: r.rowsOut, bytes: bytes, rowsIn: r.rowsIn ?? 0)
                         } else {
                             for b in running.outputs { store.drop(b) }
                         }
@@ -337,10 +374,10 @@ public final class ProcessExecutor: @unchecked Sendable {
                         guard let running = slot.attempt, running.id == f.attempt else { continue }
                         slot.attempt = nil
                         if f.userError {
-                            progress?.attemptFailed()
+                            progress?.attemptFailed(running.id)
                             throw RemoteTaskError(message: f.message, status: ExitStatus(rawValue: f.status) ?? .dataError)
                         }
-                        try retry(running.task, &failures, &pending, reason: f.message)
+                        try retry(running, &failures, &pending, reason: f.message)
                     } catch let e as RemoteTaskError {
                         throw e
                     } catch let e as TaskFailedError {
@@ -356,6 +393,25 @@ public final class ProcessExecutor: @unchecked Sendable {
         }
         if write != nil { outputs.written = written.flatMap { $0 } }
         return done.map { $0! }
+    }
+
+    /// Whether a stage's shuffle files are compressed (`sluice.shuffle.compress`). On one
+    /// machine the files are read back from the page cache faster than zstd compresses, so
+    /// `auto` compresses only when the stage reads more than the run's whole memory budget:
+    /// then its output may not stay in memory either, and disk space and I/O are what count.
+    private func compressesShuffle(_ inputs: [TaskInput], scanBytes: Int64, store: ChunkStore) -> Bool {
+        switch settings.string("sluice.shuffle.compress") {
+        case "true": return true
+        case "false": return false
+        default:
+            var bytes = scanBytes
+            for case .buffers(let ids) in inputs {
+                for ref in store.shuffleRefs(ids) ?? [] {
+                    for r in ref.ranges { bytes += r.rawLength ?? r.length }
+                }
+            }
+            return bytes > Int64(memory.totalBytes)
+        }
     }
 
     private func describe(_ input: TaskInput) -> TaskMessage.Input {
@@ -391,12 +447,13 @@ public final class ProcessExecutor: @unchecked Sendable {
     private func breakProtocol(_ w: Int, _ failures: inout [Int], _ pending: inout [Int], _ error: Error) throws {
         let lost = workers[w].attempt
         try replace(w, reason: "broke the protocol (\(error))")
-        if let lost { try retry(lost.task, &failures, &pending, reason: "\(error)") }
+        if let lost { try retry(lost, &failures, &pending, reason: "\(error)") }
     }
 
-    private func retry(_ task: Int, _ failures: inout [Int], _ pending: inout [Int], reason: String) throws {
+    private func retry(_ attempt: Running, _ failures: inout [Int], _ pending: inout [Int], reason: String) throws {
+        let task = attempt.task
         failures[task] += 1
-        progress?.attemptFailed()
+        progress?.attemptFailed(attempt.id)
         if failures[task] >= maxFailures {
             throw TaskFailedError(task: task, attempts: failures[task], reason: reason)
         }

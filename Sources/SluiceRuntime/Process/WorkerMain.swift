@@ -6,8 +6,9 @@ import Glibc
 #endif
 
 /// The loop of a worker process (CPython's `multiprocessing.pool.worker` in spirit):
-/// read a task, run it, answer with exactly one `taskDone` or `taskFailed`; meanwhile a
-/// heartbeat every second. The worker exits when the supervisor is gone: at end of file on
+/// read a task, run it, answer with exactly one `taskDone` or `taskFailed`; meanwhile,
+/// a progress frame five times a second while a split is being read, else a heartbeat
+/// every 0.6 s. The worker exits when the supervisor is gone: at end of file on
 /// its command pipe, or at once by SIGKILL from the kernel if the supervisor dies.
 public enum WorkerMain {
     public static func run(parent: Int32, garbageAfter: Int? = nil) -> Int32 {
@@ -22,8 +23,9 @@ public enum WorkerMain {
         } catch {
             return 70
         }
-        startHeartbeats(writer)
-        var worker = Worker(writer: writer)
+        let progress = AttemptProgress()
+        startHeartbeats(writer, progress)
+        var worker = Worker(writer: writer, progress: progress)
         worker.garbageAfter = garbageAfter
         while true {
             do {
@@ -45,27 +47,56 @@ public enum WorkerMain {
         }
     }
 
-    static func startHeartbeats(_ writer: FrameWriter) {
+    static func startHeartbeats(_ writer: FrameWriter, _ progress: AttemptProgress) {
         let thread = DispatchQueue(label: "sluice.heartbeat")
         thread.async {
+            var last: ProgressReport? = nil
+            var quietTicks = 0
             while true {
-                sleep(1)
-                do { try writer.send(.heartbeat) } catch { exit(0) }
+                usleep(200_000)
+                do {
+                    if let report = progress.report, report != last {
+                        try writer.send(.progress, report.payload)
+                        last = report
+                        quietTicks = 0
+                    } else if quietTicks >= 2 {
+                        try writer.send(.heartbeat)
+                        quietTicks = 0
+                    } else {
+                        quietTicks += 1
+                    }
+                } catch {
+                    exit(0)
+                }
             }
         }
     }
 }
 
+/// What the running attempt has read, shared with the heartbeat thread.
+final class AttemptProgress: @unchecked Sendable {
+    private let lock = PthreadMutex()
+    private var current: ProgressReport?
+
+    var report: ProgressReport? { lock.withLock { current } }
+
+    func update(_ report: ProgressReport?) { lock.withLock { current = report } }
+}
+
 /// State a worker keeps between the tasks of a stage: its join build sides.
 struct Worker {
     let writer: FrameWriter
+    let progress: AttemptProgress
     var stage = -1
     var tables: [Int: JoinHashTable] = [:]
     var spillContexts: [Int: SpillContext] = [:]
     /// Test-only fault injection: after this many output frames, garbage on the pipe.
     var garbageAfter: Int?
 
-    init(writer: FrameWriter) { self.writer = writer }
+    init(writer: FrameWriter, progress: AttemptProgress) {
+        self.writer = writer
+        self.progress = progress
+    }
 
     /// Runs one attempt. Errors of the task are answered with `taskFailed`; errors of the
     /// pipe propagate (the worker then exits).
@@ -83,7 +114,8 @@ struct Worker {
         }
         var inputChunks = false
         if case .chunks = m.input { inputChunks = true }
-        var sectionsLeft = m.buildOperators.count + m.partitionedBuildOperators.count + (inputChunks ? 1 : 0)
+        let framedBuilds = m.partitionedBuildFiles.filter { $0 == nil }.count
+        var sectionsLeft = m.buildOperators.count + framedBuilds + (inputChunks ? 1 : 0)
         for op in m.buildOperators {
             var chunks: [Chunk] = []
             sectionsLeft -= 1
@@ -109,6 +141,7 @@ struct Worker {
         }
         var partitioner: PartitioningConsumer? = nil
         var fileWriter: PartitionedFileWriter? = nil
+        var shuffleWriter: ShuffleFileWriter? = nil
         var rowsIn = 0
         do {
             let sink: ChunkConsumer
@@ -116,6 +149,10 @@ struct Worker {
                 fileWriter = try PartitionedFileWriter(spec: spec, task: m.task, attempt: m.attempt, inputTypes: m.outputTypes, spill: spill)
                 sink = fileWriter!
             } else {
+                if let path = m.shuffleFile {
+                    shuffleWriter = try ShuffleFileWriter(path: path, partitions: m.partitions, compressionLevel: m.compressShuffle ? m.zstdLevel : nil)
+                }
+                let shuffle = shuffleWriter
                 partitioner = try PartitioningConsumer(keys: m.partitionKeys, partitions: m.partitions) { partition, chunk in
                     frames += 1
                     if let garbageAfter, frames > garbageAfter {
@@ -123,22 +160,36 @@ struct Worker {
                         let junk = [UInt8](repeating: 0x5A, count: 64)
                         _ = try junk.withUnsafeBytes { try writer.fd.writeAll($0) }
                     }
-                    try writer.send(.outputChunk, Frame.tagged(UInt32(partition), chunk))
+                    if let shuffle {
+                        try shuffle.append(chunk, partition: partition)
+                    } else {
+                        try writer.send(.outputChunk, Frame.tagged(UInt32(partition), chunk))
+                    }
                 }
                 sink = partitioner!
             }
             let pipeline = try TaskPipeline(m.operators, inputTypes: m.inputTypes, sink: sink, joinTables: tables, spill: spill)
-            for op in m.partitionedBuildOperators {
+            for (i, op) in m.partitionedBuildOperators.enumerated() {
                 guard let join = pipeline.partitionedJoins[op] else { throw ProtocolError("operator \(op) is not a shuffled join") }
-                sectionsLeft -= 1
-                try readSection(&reader, .buildChunk) { try join.addBuild($0) }
+                if i < m.partitionedBuildFiles.count, let refs = m.partitionedBuildFiles[i] {
+                    var files = ShuffleChunkReader(refs)
+                    defer { files.close() }
+                    while let c = try files.next() { try join.addBuild(c) }
+                } else {
+                    sectionsLeft -= 1
+                    try readSection(&reader, .buildChunk) { try join.addBuild($0) }
+                }
                 try join.finishBuild()
             }
             let head = pipeline.head
             switch m.input {
             case .split(let source, let split, let columns):
                 let counter = CountingConsumer(head)
-                try CSVSource(source).read(CSVSourceSplit(split: split), columns: columns, into: counter)
+                let progress = self.progress, attempt = m.attempt
+                defer { progress.update(nil) }
+                try CSVSource(source).read(CSVSourceSplit(split: split), columns: columns, into: counter) { rows, bytes in
+                    progress.update(ProgressReport(attempt: attempt, rows: rows, bytes: bytes))
+                }
                 rowsIn = counter.rows
             case .oneRow:
                 _ = try head.consume(Chunk(columns: [], count: 1))
@@ -146,17 +197,43 @@ struct Worker {
                 var wanted = true
                 sectionsLeft -= 1
                 try readSection(&reader, .inputChunk) { if wanted { wanted = try head.consume($0) } }
+            case .files(let refs):
+                var files = ShuffleChunkReader(refs)
+                defer { files.close() }
+                while let c = try files.next() {
+                    if !(try head.consume(c)) { break }
+                }
             }
             try head.finish()
         } catch let e as ProtocolError {
+            shuffleWriter?.abandon()
             throw e
         } catch {
+            shuffleWriter?.abandon()
             try skipSections(sectionsLeft, &reader)
+            return try fail(m, error)
+        }
+        let shuffled: [[ShuffleRange]]?
+        do {
+            shuffled = try shuffleWriter?.finish()
+        } catch {
+            shuffleWriter?.abandon()
             return try fail(m, error)
         }
         var spilled = spill?.stats ?? SpillStats()
         spilled.subtract(spilledBefore)
-        let result = TaskResult(attempt: m.attempt, rowsOut: fileWriter?.rows ?? partitioner?.rows ?? 0, spilled: spilled, written: fileWriter?.written, rowsIn: rowsIn)
+        if let s = shuffleWriter, s.compresses, s.chunks > 0 {
+            // Compressed because the stage's data exceeds the run's memory: a spill to scratch.
+            var shuffle = SpillStats()
+            shuffle.spills = 1
+            shuffle.byKind[SpillKind.shuffle.rawValue] = 1
+            shuffle.files = 1
+            shuffle.chunks = s.chunks
+            shuffle.rawBytes = s.rawBytes
+            shuffle.compressedBytes = s.bytes
+            spilled.add(shuffle)
+        }
+        let result = TaskResult(attempt: m.attempt, rowsOut: fileWriter?.rows ?? partitioner?.rows ?? 0, spilled: spilled, written: fileWriter?.written, rowsIn: rowsIn, shuffle: shuffled)
         try writer.send(.taskDone, try MessageCoding.encode(result))
     }
 

@@ -114,10 +114,14 @@ public final class CSVSource: ExecutableSource, @unchecked Sendable {
         return keep
     }
 
-    public func read(_ split: any SourceSplit, columns: [Int], into consumer: ChunkConsumer) throws {
+    public func read(_ split: any SourceSplit, columns: [Int], into consumer: ChunkConsumer,
+                     progress: ((_ rows: Int, _ bytes: Int64) -> Void)?) throws {
         guard let s = split as? CSVSourceSplit else { throw InternalError("not a CSV split: \(split.displayName)") }
         var reader = try CSVSplitReader(split: s.split, dataset: dataset, options: options, projection: columns)
+        var rows = 0
         while let chunk = try reader.next() {
+            rows += chunk.count
+            progress?(rows, reader.bytesScanned)
             if !(try consumer.consume(chunk)) { break }
         }
     }

@@ -1,0 +1,113 @@
+"""Progress on stderr: on a terminal, a live line that moves while a task is still
+running (worker processes report what their split has read five times a second, threads
+after each chunk); otherwise one log line per stage; nothing with --quiet.
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import select
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import EX_OK, sluice_path
+
+pytestmark = pytest.mark.engine
+
+ROWS = 6_000_000
+QUERY = "SELECT k % 1000 AS g, count(*) AS n, sum(v) AS s FROM events GROUP BY k % 1000"
+# Slower per row (a string built for every row), so that one task runs for a second or more.
+SLOW_QUERY = ("SELECT k % 1000 AS g, count(*) AS n, max(concat(CAST(k AS STRING), '-', CAST(v AS STRING))) AS m "
+              "FROM events GROUP BY k % 1000")
+LIVE = re.compile(r"stage 0 \(1 of 2\): 0/1 tasks, ([\d.]+) (M|k)? ?rows/s, ([\d.]+) MB/s, ETA ([\d.]+) s")
+
+
+@pytest.fixture(scope="module")
+def events(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CSV of ROWS rows (k, v) written as one repeated block, and a job over it."""
+    d = tmp_path_factory.mktemp("progress")
+    block = "".join(f"{i},{i % 7}.25\n" for i in range(10_000))
+    with open(d / "events.csv", "w") as f:
+        f.write("k,v\n")
+        for _ in range(ROWS // 10_000):
+            f.write(block)
+    view = (f"CREATE TEMPORARY VIEW events USING csv OPTIONS (path '{d / 'events.csv'}', header 'true', "
+            f"schema 'k BIGINT, v DOUBLE');\n")
+    (d / "job.sql").write_text(f"{view}{QUERY};\n")
+    (d / "slow.sql").write_text(f"{view}{SLOW_QUERY};\n")
+    return d
+
+
+def expected_rows() -> list[str]:
+    sums = {}
+    for i in range(10_000):
+        g = i % 1000
+        n, s = sums.get(g, (0, 0.0))
+        sums[g] = (n + ROWS // 10_000, s + (i % 7 + 0.25) * (ROWS // 10_000))
+    return sorted(f"{g},{n},{s}" for g, (n, s) in sums.items())
+
+
+def run_on_a_terminal(args: list[str]) -> tuple[int, str]:
+    """Runs sluice with stderr on a pseudo-terminal (stdout to a pipe); its exit status and
+    everything it wrote to the terminal."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([str(sluice_path()), *args], stdout=subprocess.DEVNULL, stderr=slave, stdin=subprocess.DEVNULL)
+    os.close(slave)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 60)
+        if not ready:
+            proc.kill()
+            break
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        seen += data
+    os.close(master)
+    return proc.wait(timeout=60), seen.decode()
+
+
+@pytest.mark.parametrize("mode", ["process", "thread"])
+def test_the_live_line_moves_while_a_task_runs(events: Path, mode: str):
+    # One worker and one split: the only task of the scan stage runs for a second or more,
+    # and every line drawn before its end comes from progress reports.
+    code, tty = run_on_a_terminal(["run", str(events / "slow.sql"), "--workers", "1", "--mode", mode,
+                                   "--set", "spark.sql.files.maxPartitionBytes=1GB"])
+    assert code == EX_OK, tty
+    lines = [l for l in tty.replace("\x1b[K", "").split("\r") if l.strip()]
+    # Lines of the running task: without progress reports, no bytes would count before its end.
+    assert any(map(LIVE.fullmatch, lines)), lines
+    assert any(l.startswith("stage 0 (1 of 2): 1/1 tasks, ") for l in lines), lines
+    assert any(l.startswith("stage 1 (2 of 2): 1/1 tasks, ") for l in lines), lines
+    # On a terminal the live line replaces the log lines.
+    assert "MB read in" not in tty
+
+
+def test_without_a_terminal_each_stage_logs_one_line(events: Path):
+    r = subprocess.run([str(sluice_path()), "run", str(events / "job.sql"), "--workers", "2", "--format", "csv",
+                        "--set", "spark.sql.files.maxPartitionBytes=16MB"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == EX_OK, r.stderr
+    assert sorted(r.stdout.splitlines()[1:]) == expected_rows()
+    size = (events / "events.csv").stat().st_size
+    tasks = -(-size // (16 << 20))
+    stages = re.findall(r"info sluice: \[SluiceRuntime\] (stage .*)", r.stderr)
+    assert len(stages) == 2, r.stderr
+    mb = size / 1e6
+    mb_text = str(int(mb)) if mb >= 100 else f"{int(mb * 10 + 0.5) // 10}.{int(mb * 10 + 0.5) % 10}"
+    assert re.fullmatch(rf"stage 0 \(1 of 2, scan csv {re.escape(str(events / 'events.csv'))}\): {tasks} tasks, "
+                        rf"\d+ rows out, {mb_text} MB read in [\d.]+ s", stages[0]), stages[0]
+    assert re.fullmatch(r"stage 1 \(2 of 2, shuffle from stage 0\): 4 tasks, 1000 rows out in [\d.]+ s", stages[1]), stages[1]
+    assert "\r" not in r.stderr
+
+
+def test_quiet_silences_progress(events: Path):
+    code, tty = run_on_a_terminal(["run", str(events / "job.sql"), "--workers", "2", "--quiet"])
+    assert code == EX_OK
+    assert tty == ""
