@@ -11,11 +11,13 @@
 /// header   0 magic "SLCK"   4 version u16   6 flags u16 (bit 0: origin section)
 ///          8 columns u32   12 rows u32     16 frame length u64 (checksum included)
 /// column   0 type u8 (1 boolean 2 int 3 bigint 4 double 5 string 6 date 7 timestamp 8 null)
-///          1 flags u8 (bit 0: validity bitmap)   2 reserved u16 = 0
+///          1 flags u8 (bit 0: validity bitmap, bit 1: constant)   2 reserved u16 = 0
 ///          4 string byte length u32 (0 for other types)
 ///          8 validity u64 × ⌈rows / 64⌉                        (when flagged)
 ///            values: boolean u8 × rows | int64, double 8 × rows
 ///                    | string i32 offsets × (rows + 1), then the bytes
+///            constant: one int64 or double for every row (a column of two or more rows,
+///                    no NULLs, every value the same bits: a partial count of single rows)
 /// origin   0 splitStart i64   8 path length u32   12 line count u32
 ///         16 path (UTF-8), then lines i32 × line count        (when flagged)
 /// trailer  CRC-32C (u32) of every byte before it
@@ -71,10 +73,30 @@ public enum ChunkCodec {
         if c.validity != nil { size += (rows + 63) / 64 * 8 }
         switch c.storage {
         case .bool: size += pad8(rows)
-        case .int64, .double: size += rows * 8
+        case .int64, .double: size += isConstant(c, rows: rows) ? 8 : rows * 8
         case .string(let s): size += pad8((rows + 1) * 4) + pad8(stringByteCount(s, rows: rows))
         }
         return size
+    }
+
+    /// Whether an int64 or double column is written as one value: two or more rows, no
+    /// validity, every value with the same bits. Stops at the first value that differs.
+    static func isConstant(_ c: Column, rows: Int) -> Bool {
+        guard rows >= 2, c.validity == nil else { return false }
+        func same(_ p: UnsafeRawBufferPointer) -> Bool {
+            let first = p.loadUnaligned(as: UInt64.self)
+            var i = 1
+            while i < rows {
+                if p.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self) != first { return false }
+                i += 1
+            }
+            return true
+        }
+        switch c.storage {
+        case .int64(let a): return a.withUnsafeBytes(same)
+        case .double(let a): return a.withUnsafeBytes(same)
+        default: return false
+        }
     }
 
     /// Bytes the rows of `s` span (an array built by hand may not start at offset 0).
@@ -121,8 +143,9 @@ public enum ChunkCodec {
         w.u64(UInt64(size))
         for c in chunk.columns {
             precondition(c.count == rows, "column of \(c.count) rows in a chunk of \(rows)")
+            let constant = isConstant(c, rows: rows)
             w.u8(typeTag(c.type))
-            w.u8(c.validity == nil ? 0 : 1)
+            w.u8((c.validity == nil ? 0 : 1) | (constant ? 2 : 0))
             w.u16(0)
             if case .string(let s) = c.storage { w.u32(UInt32(stringByteCount(s, rows: rows))) } else { w.u32(0) }
             if let v = c.validity {
@@ -135,9 +158,9 @@ public enum ChunkCodec {
                 b.withUnsafeBytes { w.bytes($0.baseAddress, rows) }
                 w.pad()
             case .int64(let a):
-                a.withUnsafeBytes { w.bytes($0.baseAddress, rows * 8) }
+                a.withUnsafeBytes { w.bytes($0.baseAddress, constant ? 8 : rows * 8) }
             case .double(let a):
-                a.withUnsafeBytes { w.bytes($0.baseAddress, rows * 8) }
+                a.withUnsafeBytes { w.bytes($0.baseAddress, constant ? 8 : rows * 8) }
             case .string(let s):
                 let first = s.offsets[0]
                 if first == 0 {
@@ -244,8 +267,12 @@ public enum ChunkCodec {
         let reserved = UInt16(littleEndian: h.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
         let byteCount = Int(UInt32(littleEndian: h.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
         guard let type = dataType(tag: tag) else { throw .corrupt("unknown type tag \(tag) in column \(i)") }
-        guard flags & ~1 == 0, reserved == 0 else {
+        guard flags & ~3 == 0, reserved == 0 else {
             throw .corrupt("unknown flags 0x\(String(flags, radix: 16)) or reserved bits 0x\(String(reserved, radix: 16)) in column \(i)")
+        }
+        let constant = flags & 2 != 0
+        guard !constant || (flags & 1 == 0 && rows >= 2 && (type.physical == .int64 || type.physical == .double)) else {
+            throw .corrupt("a constant \(type) column \(i) of \(rows) rows\(flags & 1 != 0 ? " with a validity bitmap" : "")")
         }
         guard type == .string || byteCount == 0 else { throw .corrupt("a byte length of \(byteCount) in \(type) column \(i)") }
         var validity: Validity? = nil
@@ -264,6 +291,12 @@ public enum ChunkCodec {
             let p = try r.take(rows, "the values of column \(i)")
             try r.skipPadding("the values of column \(i)")
             storage = .bool(copyArray(UInt8.self, from: p, count: rows))
+        case .int64 where constant:
+            let v = try r.take(8, "the value of constant column \(i)")
+            storage = .int64([Int64](repeating: Int64(littleEndian: v.loadUnaligned(as: Int64.self)), count: rows))
+        case .double where constant:
+            let v = try r.take(8, "the value of constant column \(i)")
+            storage = .double([Double](repeating: Double(bitPattern: UInt64(littleEndian: v.loadUnaligned(as: UInt64.self))), count: rows))
         case .int64:
             storage = .int64(copyArray(Int64.self, from: try r.take(rows * 8, "the values of column \(i)"), count: rows))
         case .double:

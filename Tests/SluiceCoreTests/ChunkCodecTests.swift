@@ -108,6 +108,28 @@ private func reseal(_ bytes: inout [UInt8]) {
         #expect(CRC32C.checksum((0..<32).map { UInt8(31 - $0) }) == 0x113F_DB5C)
     }
 
+    @Test func longBuffersMatchTheTableDrivenCRC() {
+        // Lengths around the three-way blocks of the hardware path (3 × 256 and 3 × 8192).
+        var x: UInt64 = 7
+        let data: [UInt8] = (0..<(3 * 8192 * 2 + 777)).map { _ in
+            x = x &* 6_364_136_223_846_793_005 &+ 1
+            return UInt8(truncatingIfNeeded: x >> 33)
+        }
+        data.withUnsafeBytes { all in
+            for start in [0, 1, 5] {
+                for length in [767, 768, 769, 1536, 24575, 24576, 24577, 3 * 8192 + 3 * 256 + 13, all.count - start] {
+                    let part = UnsafeRawBufferPointer(rebasing: all[start..<(start + length)])
+                    #expect(CRC32C.checksum(part) == CRC32C.software(0, part), "start \(start), length \(length)")
+                }
+            }
+            let whole = CRC32C.checksum(all)
+            for split in [3, 768, 24576, 30000] {
+                let a = UnsafeRawBufferPointer(rebasing: all[0..<split]), b = UnsafeRawBufferPointer(rebasing: all[split...])
+                #expect(CRC32C.update(CRC32C.update(0, a), b) == whole)
+            }
+        }
+    }
+
     @Test func matchesReferenceAtEveryLengthAndAlignment() {
         var x: UInt64 = 42
         let data: [UInt8] = (0..<300).map { _ in
@@ -220,6 +242,29 @@ private func reseal(_ bytes: inout [UInt8]) {
         }
     }
 
+    @Test func constantColumnsTakeOneValue() throws {
+        let rows = 5000
+        let ones = Column(type: .bigint, storage: .int64(Array(repeating: 1, count: rows)))
+        let nan = Column(type: .double, storage: .double(Array(repeating: .nan, count: rows)))
+        let varying = Column(type: .double, storage: .double((0..<rows).map(Double.init)))
+        let c = Chunk(columns: [ones, nan, varying], count: rows)
+        try roundTrip(c)
+        // Two constant columns of one value each, the third in full.
+        #expect(ChunkCodec.encodedSize(c) == 24 + (8 + 8) + (8 + 8) + (8 + rows * 8) + 4)
+        let f = ChunkCodec.encode(c)
+        #expect(Array(f[24..<26]) == [3, 2] && Array(f[40..<42]) == [4, 2] && Array(f[56..<58]) == [4, 0])
+        // -0.0 and 0.0 are different bits: not constant, and each row keeps its sign.
+        let zeros = Column(type: .double, storage: .double([0.0, -0.0, 0.0]))
+        try roundTrip(Chunk(columns: [zeros], count: 3))
+        #expect(ChunkCodec.encodedSize(Chunk(columns: [zeros], count: 3)) == 24 + 8 + 24 + 4)
+        // NULLs, a single row, dates: written in full.
+        for col in [column(.bigint, [.int(7), .null, .int(7)]), column(.bigint, [.int(7)]), column(.date, [.int(3), .int(3)])] {
+            let one = Chunk(columns: [col], count: col.count)
+            try roundTrip(one)
+            #expect(ChunkCodec.encode(one)[25] & 2 == (col.type == .date ? 2 : 0))
+        }
+    }
+
     @Test func layout() {
         let c = Chunk(columns: [column(.bigint, [.int(1), .null, .int(-1)]), column(.string, [.string("ab"), .string("c"), .null])])
         let f = ChunkCodec.encode(c)
@@ -321,6 +366,21 @@ private func reseal(_ bytes: inout [UInt8]) {
         #expect(decodeError(frame) == .corrupt("impossible frame length 3"))
     }
 
+    @Test func forgedConstantFlags() {
+        func forged(_ c: Chunk, _ edit: (inout [UInt8]) -> Void) -> String? {
+            var bad = ChunkCodec.encode(c)
+            edit(&bad)
+            reseal(&bad)
+            return decodeError(bad)?.description
+        }
+        // The flag on a string column, on a column with NULLs, on a one-row chunk.
+        #expect(forged(Self.small) { $0[64 + 1] |= 2 } == "corrupt chunk frame: a constant STRING column 1 of 3 rows with a validity bitmap")
+        #expect(forged(Self.small) { $0[24 + 1] |= 2 } == "corrupt chunk frame: a constant INT column 0 of 3 rows with a validity bitmap")
+        let one = Chunk(columns: [Column(type: .bigint, storage: .int64([5]))], count: 1)
+        #expect(forged(one) { $0[24 + 1] |= 2 } == "corrupt chunk frame: a constant BIGINT column 0 of 1 rows")
+        #expect(forged(one) { $0[24 + 1] |= 4 } == "corrupt chunk frame: unknown flags 0x4 or reserved bits 0x0 in column 0")
+    }
+
     /// Forged frames (valid checksum) whose structure lies.
     @Test func badStructureUnderAValidChecksum() {
         let frame = ChunkCodec.encode(Self.small)
@@ -339,7 +399,7 @@ private func reseal(_ bytes: inout [UInt8]) {
         #expect(forged { $0[64 + 4] = 200 } == "corrupt chunk frame: the string bytes of column 1 needs 200 bytes at offset 96 but the frame's body ends at \(frame.count - 4)")
         #expect(forged { $0[64] = 9 } == "corrupt chunk frame: unknown type tag 9 in column 1")
         #expect(forged { $0[64] = 0 } == "corrupt chunk frame: unknown type tag 0 in column 1")
-        #expect(forged { $0[64 + 1] = 3 } == "corrupt chunk frame: unknown flags 0x3 or reserved bits 0x0 in column 1")
+        #expect(forged { $0[64 + 1] = 5 } == "corrupt chunk frame: unknown flags 0x5 or reserved bits 0x0 in column 1")
         #expect(forged { $0[64 + 2] = 1 } == "corrupt chunk frame: unknown flags 0x1 or reserved bits 0x1 in column 1")
         #expect(forged { $0[24 + 4] = 1 } == "corrupt chunk frame: a byte length of 1 in INT column 0")
         #expect(forged { $0[32] |= 0x80 } == "corrupt chunk frame: validity bits past the last row in column 0")
