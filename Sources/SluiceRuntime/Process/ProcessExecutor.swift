@@ -276,10 +276,9 @@ public final class ProcessExecutor: @unchecked Sendable {
                 let sendBuilds = slot.buildsForStage != stageNumber
                 // Shuffle output of earlier stages is read by the worker from its files.
                 var input = describe(inputs[task])
-                var framedInput = inputs[task]
-                if case .buffers(let ids) = inputs[task], let refs = store.shuffleRefs(ids) {
-                    input = .files(refs)
-                    framedInput = .oneRow
+                var framedInput: [ChunkStore.BufferID]? = nil
+                if case .buffers(let ids) = inputs[task] {
+                    if let refs = store.shuffleRefs(ids) { input = .files(refs) } else { framedInput = ids }
                 }
                 let buildFiles = builds.partitioned.map { store.shuffleRefs($0.tasks[task]) }
                 let framedBuilds = zip(builds.partitioned, buildFiles).compactMap { $1 == nil ? ($0.op, $0.tasks[task]) : nil }
@@ -422,10 +421,11 @@ public final class ProcessExecutor: @unchecked Sendable {
         }
     }
 
-    /// Sends a task: its message, each of its build sides (the stage's broadcast ones when
-    /// the worker does not have them yet, then the task's partitions of its shuffled joins'),
-    /// then its input chunks; every build side and the input end in `inputEnd`.
-    private func send(_ message: TaskMessage, builds: [(op: Int, buffers: [ChunkStore.BufferID])], input: TaskInput,
+    /// Sends a task: its message, each of its build sides that travels as frames (the
+    /// stage's broadcast ones when the worker does not have them yet, then the task's
+    /// partitions of its shuffled joins' that are not in shuffle files), then its input
+    /// chunks when they are not in shuffle files; each section ends in `inputEnd`.
+    private func send(_ message: TaskMessage, builds: [(op: Int, buffers: [ChunkStore.BufferID])], input: [ChunkStore.BufferID]?,
                       store: ChunkStore, to slot: Slot) throws {
         let writer = slot.process.writer
         try writer.send(.task, try MessageCoding.encode(message))
@@ -435,7 +435,7 @@ public final class ProcessExecutor: @unchecked Sendable {
             }
             try writer.send(.inputEnd)
         }
-        if case .buffers(let ids) = input {
+        if let ids = input {
             for id in ids {
                 try store.chunks(id).each { try writer.send(.inputChunk, Frame.tagged(0, $0)); return true }
             }

@@ -103,7 +103,10 @@ struct Worker {
     ///
     /// After the message come sections of chunk frames, each ended by `inputEnd`: the
     /// broadcast build sides (when the stage is new to this worker), the task's partitions
-    /// of its shuffled joins' build sides, then the input (for a task that reads chunks).
+    /// of its shuffled joins' build sides, then the input (for a task that reads chunks);
+    /// a build partition or an input that is in shuffle files is read from them instead.
+    /// Output that later stages read goes to the task's shuffle file when the message
+    /// names one, else back as frames.
     /// A task that fails still reads every section to its end, so that the pipe stays in
     /// step for the next task.
     mutating func run(_ m: TaskMessage, _ reader: inout FrameReader) throws {
