@@ -23,6 +23,10 @@ QUERY = "SELECT k % 1000 AS g, count(*) AS n, sum(v) AS s FROM events GROUP BY k
 # Slower per row (a string built for every row), so that one task runs for a second or more.
 SLOW_QUERY = ("SELECT k % 1000 AS g, count(*) AS n, max(concat(CAST(k AS STRING), '-', CAST(v AS STRING))) AS m "
               "FROM events GROUP BY k % 1000")
+# Both sides of a shuffled join scan the file with a slow filter that keeps k = 17 (600 rows).
+JOIN_QUERY = ("SELECT count(*) AS n FROM events a JOIN events b ON a.k = b.k "
+              "WHERE concat(CAST(a.v AS STRING), '/', CAST(a.k AS STRING)) = '3.25/17' "
+              "AND concat(CAST(b.k AS STRING), '-', CAST(b.v AS STRING)) = '17-3.25'")
 LIVE = re.compile(r"stage 0 \(1 of 2\): 0/1 tasks, ([\d.]+) (M|k)? ?rows/s, ([\d.]+) MB/s, ETA ([\d.]+) s")
 
 
@@ -39,6 +43,7 @@ def events(tmp_path_factory: pytest.TempPathFactory) -> Path:
             f"schema 'k BIGINT, v DOUBLE');\n")
     (d / "job.sql").write_text(f"{view}{QUERY};\n")
     (d / "slow.sql").write_text(f"{view}{SLOW_QUERY};\n")
+    (d / "join.sql").write_text(f"SET spark.sql.autoBroadcastJoinThreshold=-1;\n{view}{JOIN_QUERY};\n")
     return d
 
 
@@ -74,20 +79,38 @@ def run_on_a_terminal(args: list[str]) -> tuple[int, str]:
     return proc.wait(timeout=60), seen.decode()
 
 
+def live_lines(job: Path, workers: int, mode: str) -> tuple[list[str], str]:
+    """The lines drawn on the terminal by a run of `job` with one split per file, and
+    everything written there; the run must succeed."""
+    code, tty = run_on_a_terminal(["run", str(job), "--workers", str(workers), "--mode", mode,
+                                   "--set", "spark.sql.files.maxPartitionBytes=1GB"])
+    assert code == EX_OK, tty
+    return [l for l in tty.replace("\x1b[K", "").split("\r") if l.strip()], tty
+
+
 @pytest.mark.parametrize("mode", ["process", "thread"])
 def test_the_live_line_moves_while_a_task_runs(events: Path, mode: str):
     # One worker and one split: the only task of the scan stage runs for a second or more,
     # and every line drawn before its end comes from progress reports.
-    code, tty = run_on_a_terminal(["run", str(events / "slow.sql"), "--workers", "1", "--mode", mode,
-                                   "--set", "spark.sql.files.maxPartitionBytes=1GB"])
-    assert code == EX_OK, tty
-    lines = [l for l in tty.replace("\x1b[K", "").split("\r") if l.strip()]
+    lines, tty = live_lines(events / "slow.sql", 1, mode)
     # Lines of the running task: without progress reports, no bytes would count before its end.
     assert any(map(LIVE.fullmatch, lines)), lines
     assert any(l.startswith("stage 0 (1 of 2): 1/1 tasks, ") for l in lines), lines
     assert any(l.startswith("stage 1 (2 of 2): 1/1 tasks, ") for l in lines), lines
     # On a terminal the live line replaces the log lines.
     assert "MB read in" not in tty
+
+
+@pytest.mark.parametrize("mode", ["process", "thread"])
+def test_independent_stages_run_at_once(events: Path, mode: str):
+    # The two scans of a shuffled join read nothing of each other: with two workers, each
+    # takes one, and the live line shows both stages running together.
+    lines, _ = live_lines(events / "join.sql", 2, mode)
+    both = re.compile(r"stages 0\+1 \(1\+2 of 4\): [01]/2 tasks, [\d.]+ (M |k )?rows/s, [\d.]+ MB/s(, ETA [\d.]+ s)?")
+    assert any(map(both.fullmatch, lines)), lines
+    r = subprocess.run([str(sluice_path()), "run", str(events / "join.sql"), "--workers", "2", "--mode", mode, "--format", "csv",
+                        "--quiet"], capture_output=True, text=True, timeout=300)
+    assert (r.returncode, r.stdout) == (EX_OK, "n\n360000\n"), r.stderr
 
 
 def test_without_a_terminal_each_stage_logs_one_line(events: Path):

@@ -25,21 +25,28 @@ public final class Progress: @unchecked Sendable {
     let logger: Logger
     let spilled: () -> SpillStats
     private let lock = PthreadMutex()
-    private var stage = 0, position = 0, stages = 0, label = ""
-    private var tasks = 0, done = 0
-    private var rows = 0, bytes: Int64 = 0
-    private var started = 0.0, lastDrawn = 0.0
-    /// Input bytes of the stage's splits (0: it does not scan).
-    private var stageBytes: Int64 = 0
-    /// Rows and bytes read so far by running tasks, by task or attempt.
-    private var running: [Int: (rows: Int, bytes: Int64)] = [:]
+    /// Stages running now, in the order they started (independent stages run together).
+    private var active: [Stage] = []
+    private var stages = 0
+    private var lastDrawn = 0.0
     private var drawn = false
     /// Every finished stage of the run, for the run report.
     public private(set) var records: [StageRecord] = []
     /// Task attempts that failed (and were retried, or ended the job), over the run.
     public private(set) var failedAttempts = 0
-    private var rowsIn = 0
     private var statement = 0
+
+    /// A running stage's counts.
+    private struct Stage {
+        var id: Int, position: Int, label: String
+        var tasks: Int, done = 0
+        var rows = 0, rowsIn = 0, bytes: Int64 = 0
+        /// Input bytes of the stage's splits (0: it does not scan).
+        var stageBytes: Int64
+        var started: Double
+        /// Rows and bytes read so far by running tasks, by task or attempt.
+        var running: [Int: (rows: Int, bytes: Int64)] = [:]
+    }
 
     /// A finished stage, as the run report lists it.
     public struct StageRecord: Codable, Sendable {
@@ -56,14 +63,6 @@ public final class Progress: @unchecked Sendable {
     /// The next stages belong to statement `n` (1-based, as the job lists them).
     public func startStatement(_ n: Int) { lock.withLock { statement = n } }
 
-    /// An attempt failed; what it had read no longer counts.
-    public func attemptFailed(_ key: Int? = nil) {
-        lock.withLock {
-            failedAttempts += 1
-            if let key { running[key] = nil }
-        }
-    }
-
     /// `quiet` wins; otherwise a live line when stderr is a terminal.
     public init(quiet: Bool, logger: Logger, spilled: @escaping () -> SpillStats) {
         style = quiet ? .quiet : (isatty(2) == 1 ? .live : .lines)
@@ -75,26 +74,31 @@ public final class Progress: @unchecked Sendable {
     /// `tasks` tasks, reading `bytes` of input splits.
     public func startStage(_ id: Int, index: Int, of stages: Int, tasks: Int, label: String, bytes total: Int64 = 0) {
         lock.withLock {
-            stageBytes = total
-            running = [:]
-            stage = id
-            position = index + 1
             self.stages = stages
-            self.label = label
-            self.tasks = tasks
-            done = 0
-            rows = 0
-            rowsIn = 0
-            bytes = 0
-            started = monotonicSeconds()
+            active.append(Stage(id: id, position: index + 1, label: label, tasks: tasks, stageBytes: total, started: monotonicSeconds()))
             lastDrawn = 0
         }
     }
 
-    /// A running task (`key`: its task or attempt) has read `rowsIn` rows and `bytes` of its split.
-    public func running(_ key: Int, rowsIn: Int, bytes: Int64) {
+    /// Called with the lock held: the running stage `id`.
+    private func withStage(_ id: Int, _ body: (inout Stage) -> Void) {
+        guard let i = active.firstIndex(where: { $0.id == id }) else { return }
+        body(&active[i])
+    }
+
+    /// An attempt of stage `stage` failed; what it had read no longer counts.
+    public func attemptFailed(stage: Int, _ key: Int? = nil) {
         lock.withLock {
-            running[key] = (rowsIn, bytes)
+            failedAttempts += 1
+            if let key { withStage(stage) { $0.running[key] = nil } }
+        }
+    }
+
+    /// A running task of stage `stage` (`key`: its task or attempt) has read `rowsIn` rows
+    /// and `bytes` of its split.
+    public func running(stage: Int, _ key: Int, rowsIn: Int, bytes: Int64) {
+        lock.withLock {
+            withStage(stage) { $0.running[key] = (rowsIn, bytes) }
             guard style == .live else { return }
             let now = monotonicSeconds()
             if now - lastDrawn >= 0.1 {
@@ -104,59 +108,82 @@ public final class Progress: @unchecked Sendable {
         }
     }
 
-    /// A task finished, having read `bytes` of input (0 for chunks handed over) and
-    /// produced `rows`.
-    public func taskDone(_ key: Int? = nil, rows: Int, bytes: Int64, rowsIn: Int = 0) {
+    /// A task of stage `stage` finished, having read `bytes` of input (0 for chunks handed
+    /// over) and produced `rows`.
+    public func taskDone(stage: Int, _ key: Int? = nil, rows: Int, bytes: Int64, rowsIn: Int = 0) {
         lock.withLock {
-            if let key { running[key] = nil }
-            done += 1
-            self.rows += rows
-            self.rowsIn += rowsIn
-            self.bytes += bytes
+            var last = false
+            withStage(stage) {
+                if let key { $0.running[key] = nil }
+                $0.done += 1
+                $0.rows += rows
+                $0.rowsIn += rowsIn
+                $0.bytes += bytes
+                last = $0.done == $0.tasks
+            }
             guard style == .live else { return }
             let now = monotonicSeconds()
-            if now - lastDrawn >= 0.1 || done == tasks {
+            if now - lastDrawn >= 0.1 || last {
                 lastDrawn = now
                 draw(now)
             }
         }
     }
 
-    /// The stage is over: the live line is cleared, or its log line written.
-    public func finishStage() {
+    /// Stage `id` is over: the live line is cleared (or redrawn for the stages still
+    /// running), or its log line written.
+    public func finishStage(_ id: Int) {
         lock.withLock {
-            let seconds = monotonicSeconds() - started
-            records.append(StageRecord(statement: statement, stage: stage, label: label, tasks: tasks, rowsIn: rowsIn,
-                                       rowsOut: rows, bytesRead: bytes, seconds: seconds))
+            guard let i = active.firstIndex(where: { $0.id == id }) else { return }
+            let st = active.remove(at: i)
+            let seconds = monotonicSeconds() - st.started
+            records.append(StageRecord(statement: statement, stage: st.id, label: st.label, tasks: st.tasks, rowsIn: st.rowsIn,
+                                       rowsOut: st.rows, bytesRead: st.bytes, seconds: seconds))
             switch style {
             case .quiet:
                 break
             case .live:
                 if drawn { write("\r\u{1B}[K") }
                 drawn = false
+                if !active.isEmpty { draw(monotonicSeconds()) }
             case .lines:
-                let read = bytes > 0 ? ", \(Self.megabytes(bytes)) read" : ""
-                logger.info("stage \(stage) (\(position) of \(stages), \(label)): \(tasks) task\(tasks == 1 ? "" : "s"), \(rows) rows out\(read) in \(Self.fixed(seconds)) s")
+                let read = st.bytes > 0 ? ", \(Self.megabytes(st.bytes)) read" : ""
+                logger.info("stage \(st.id) (\(st.position) of \(stages), \(st.label)): \(st.tasks) task\(st.tasks == 1 ? "" : "s"), \(st.rows) rows out\(read) in \(Self.fixed(seconds)) s")
             }
         }
     }
 
-    /// Called with the lock held.
+    /// Called with the lock held: one line for the running stages (their counts added up
+    /// when several run together).
     private func draw(_ now: Double) {
-        let seconds = max(now - started, 1e-3)
-        var rowsRead = rowsIn, bytesRead = bytes
-        for r in running.values {
-            rowsRead += r.rows
-            bytesRead += r.bytes
+        guard let first = active.first else { return }
+        let seconds = max(now - first.started, 1e-3)
+        var tasks = 0, done = 0, rows = 0, rowsRead = 0
+        var bytesRead: Int64 = 0, stageBytes: Int64 = 0
+        for st in active {
+            tasks += st.tasks
+            done += st.done
+            rows += st.rows
+            rowsRead += st.rowsIn
+            bytesRead += st.bytes
+            stageBytes += st.stageBytes
+            for r in st.running.values {
+                rowsRead += r.rows
+                bytesRead += r.bytes
+            }
         }
         let rate = rowsRead > 0 ? rowsRead : rows
-        var line = "stage \(stage) (\(position) of \(stages)): \(done)/\(tasks) tasks, \(Self.count(Double(rate) / seconds)) rows/s"
+        let name = active.count == 1
+            ? "stage \(first.id) (\(first.position) of \(stages))"
+            : "stages \(active.map { String($0.id) }.joined(separator: "+")) (\(active.map { String($0.position) }.joined(separator: "+")) of \(stages))"
+        var line = "\(name): \(done)/\(tasks) tasks, \(Self.count(Double(rate) / seconds)) rows/s"
         if bytesRead > 0 { line += ", \(Self.fixed(Double(bytesRead) / 1e6 / seconds)) MB/s" }
         let s = spilled()
         if s.spills > 0 { line += ", spilled \(Self.megabytes(s.compressedBytes))" }
-        if stageBytes > 0 && bytesRead > 0 && bytesRead < stageBytes {
+        let scansOnly = active.allSatisfy { $0.stageBytes > 0 }
+        if scansOnly && bytesRead > 0 && bytesRead < stageBytes {
             line += ", ETA \(Self.fixed(seconds / Double(bytesRead) * Double(stageBytes - bytesRead))) s"
-        } else if stageBytes == 0 && done > 0 && done < tasks {
+        } else if !scansOnly && done > 0 && done < tasks {
             line += ", ETA \(Self.fixed(seconds / Double(done) * Double(tasks - done))) s"
         }
         write("\r" + line + "\u{1B}[K")

@@ -144,6 +144,25 @@ public struct PhysicalPlan: Sendable {
         return counts
     }
 
+    /// The stages (by index) in groups that run together: consecutive stages none of which
+    /// reads another of its group, so that each stage starts once its inputs are complete
+    /// instead of after every stage before it (the two sides of a shuffled join scan at
+    /// once).
+    public var waves: [[Int]] {
+        var waves: [[Int]] = []
+        var ids: Set<Int> = []
+        for (i, s) in stages.enumerated() {
+            if waves.isEmpty || s.reads.contains(where: ids.contains) {
+                waves.append([i])
+                ids = [s.id]
+            } else {
+                waves[waves.count - 1].append(i)
+                ids.insert(s.id)
+            }
+        }
+        return waves
+    }
+
     /// The stage DAG as `explain` prints it.
     public var treeString: String {
         var lines: [String] = []

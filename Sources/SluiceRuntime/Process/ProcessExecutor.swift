@@ -66,13 +66,15 @@ public final class ProcessExecutor: @unchecked Sendable {
     /// (dropped if the attempt does not finish).
     final class Running {
         let id: Int
+        let run: StageRun
         let task: Int
         let outputs: [ChunkStore.BufferID]
         /// The file the attempt writes its shuffle output to; removed with the last
         /// reference, so an attempt given up on leaves nothing behind.
         let shuffleFile: ScratchFile?
-        init(id: Int, task: Int, outputs: [ChunkStore.BufferID], shuffleFile: ScratchFile?) {
+        init(id: Int, run: StageRun, task: Int, outputs: [ChunkStore.BufferID], shuffleFile: ScratchFile?) {
             self.id = id
+            self.run = run
             self.task = task
             self.outputs = outputs
             self.shuffleFile = shuffleFile
@@ -172,17 +174,22 @@ public final class ProcessExecutor: @unchecked Sendable {
     // MARK: Stages
 
     /// Runs every stage and returns the result's chunks in order. Stage outputs wait in a
-    /// ``ChunkStore`` within the supervisor's share of memory, and are dropped once the
-    /// last stage that reads them is done.
+    /// ``ChunkStore`` (shuffle output in the workers' files), and are dropped once the last
+    /// stage that reads them is done. The stages of a wave (``PhysicalPlan/waves``) share
+    /// the workers: an idle worker takes the next task of the first of them with one left.
     public func run(_ plan: PhysicalPlan, ledger: TaskLedger? = nil) throws -> QueryOutput {
         try startWorkers()
         let store = ChunkStore(spill: try memory.spillContext(budgetBytes: memory.shareBytes), budgetBytes: memory.shareBytes)
         let outputs = StageOutputs(plan, store: store)
         do {
-            for (index, stage) in plan.stages.enumerated() {
-                let data = try runStage(stage, outputs, store, index: index, of: plan.stages.count, ledger: ledger)
-                progress?.finishStage()
-                try outputs.finish(stage, data)
+            for wave in plan.waves {
+                let runs = try wave.map { try prepare(plan.stages[$0], outputs, store, index: $0, of: plan.stages.count, ledger: ledger) }
+                try runStages(runs, store, ledger: ledger)
+                for r in runs {
+                    progress?.finishStage(r.stage.id)
+                    if r.write != nil { outputs.written = r.written.flatMap { $0 } }
+                    try outputs.finish(r.stage, r.done.map { $0! })
+                }
             }
         } catch {
             // Stop whatever is still running; the next query gets fresh workers.
@@ -194,7 +201,7 @@ public final class ProcessExecutor: @unchecked Sendable {
     }
 
     /// What one task of a stage reads.
-    private enum TaskInput {
+    enum TaskInput {
         case split(CSVSourceDescription, CSVSplit, [Int])
         case buffers([ChunkStore.BufferID])
         case oneRow
@@ -217,14 +224,53 @@ public final class ProcessExecutor: @unchecked Sendable {
         }
     }
 
-    private func runStage(_ stage: StagePlan, _ outputs: StageOutputs, _ store: ChunkStore,
-                          index: Int, of stageCount: Int, ledger: TaskLedger?) throws -> [[ChunkStore.BufferID]] {
+    /// A stage being run: what its tasks read and how they write, and which of them are
+    /// done, pending or have failed.
+    final class StageRun {
+        let stage: StagePlan
+        let inputs: [TaskInput]
+        let partitionKeys: [Expression]?
+        let partitions: Int
+        /// The stage's number for the workers (stage ids restart with each statement).
+        let number: Int
+        let builds: JoinBuilds
+        let budget: Int
+        let write: WriteSpec?
+        let shuffles: Bool
+        let compressShuffle: Bool
+        var done: [[ChunkStore.BufferID]?]
+        var written: [[WrittenFile]]
+        var failures: [Int]
+        var pending: [Int]
+        var remaining: Int
+
+        init(stage: StagePlan, inputs: [TaskInput], partitionKeys: [Expression]?, partitions: Int, number: Int,
+                         builds: JoinBuilds, budget: Int, write: WriteSpec?, shuffles: Bool, compressShuffle: Bool) {
+            self.stage = stage
+            self.inputs = inputs
+            self.partitionKeys = partitionKeys
+            self.partitions = partitions
+            self.number = number
+            self.builds = builds
+            self.budget = budget
+            self.write = write
+            self.shuffles = shuffles
+            self.compressShuffle = compressShuffle
+            done = Array(repeating: nil, count: inputs.count)
+            written = Array(repeating: [], count: inputs.count)
+            failures = Array(repeating: 0, count: inputs.count)
+            pending = Array(inputs.indices)
+            remaining = inputs.count
+        }
+    }
+
+    private func prepare(_ stage: StagePlan, _ outputs: StageOutputs, _ store: ChunkStore,
+                         index: Int, of stageCount: Int, ledger: TaskLedger?) throws -> StageRun {
         let inputs = try self.inputs(stage, outputs)
         let scanBytes = inputs.reduce(Int64(0)) {
             if case .split(_, let split, _) = $1 { return $0 + split.end - split.start }
             return $0
         }
-        let compressShuffle = compressesShuffle(inputs, scanBytes: scanBytes, store: store)
         progress?.startStage(stage.id, index: index, of: stageCount, tasks: inputs.count, label: stage.label, bytes: scanBytes)
         var partitionKeys: [Expression]? = nil
         var partitions = 1
@@ -232,13 +278,6 @@ public final class ProcessExecutor: @unchecked Sendable {
             partitionKeys = keys
             partitions = p
         }
-        // Stage ids restart with each statement; workers live for the whole run.
-        let stageNumber = stagesStarted
-        stagesStarted += 1
-        let builds = try JoinBuilds(stage, outputs)
-        let scratch = try memory.scratch().path
-        let budget = memory.operatorBudget(stage.operators)
-        let zstdLevel = settings.int("spark.io.compression.zstd.level")
         var write: WriteSpec? = nil
         var shuffles = false
         switch stage.output {
@@ -246,60 +285,68 @@ public final class ProcessExecutor: @unchecked Sendable {
         case .hashPartition, .single: shuffles = true
         case .result: break
         }
-        var done: [[ChunkStore.BufferID]?] = Array(repeating: nil, count: inputs.count)
-        var written: [[WrittenFile]] = Array(repeating: [], count: inputs.count)
-        // Output of attempts that did not finish is dropped, whatever ends the stage.
-        var live: [Int: Running] = [:]
-        defer { for r in live.values { for b in r.outputs { store.drop(b) } } }
-        var failures = Array(repeating: 0, count: inputs.count)
-        var pending = Array(inputs.indices)
-        var remaining = inputs.count
+        let run = StageRun(stage: stage, inputs: inputs, partitionKeys: partitionKeys, partitions: partitions, number: stagesStarted,
+                           builds: try JoinBuilds(stage, outputs), budget: memory.operatorBudget(stage.operators), write: write,
+                           shuffles: shuffles, compressShuffle: compressesShuffle(inputs, scanBytes: scanBytes, store: store))
+        stagesStarted += 1
         if write != nil, let ledger {
             // Tasks an earlier coordinator finished: their staged files stand.
             for (t, files) in ledger.finished where t < inputs.count {
-                done[t] = [store.makeBuffer()]
-                written[t] = files
-                remaining -= 1
+                run.done[t] = [store.makeBuffer()]
+                run.written[t] = files
+                run.remaining -= 1
             }
-            pending.removeAll { ledger.finished[$0] != nil }
+            run.pending.removeAll { ledger.finished[$0] != nil }
         }
-        while remaining > 0 {
+        return run
+    }
+
+    /// Runs the tasks of `runs` until each has finished once, retrying failed attempts.
+    private func runStages(_ runs: [StageRun], _ store: ChunkStore, ledger: TaskLedger?) throws {
+        let scratch = try memory.scratch().path
+        let zstdLevel = settings.int("spark.io.compression.zstd.level")
+        // Output of attempts that did not finish is dropped, whatever ends the stages.
+        var live: [Int: Running] = [:]
+        defer { for r in live.values { for b in r.outputs { store.drop(b) } } }
+        while runs.contains(where: { $0.remaining > 0 }) {
             try ledger?.check()
-            // Hand pending tasks to idle workers.
-            for (w, slot) in workers.enumerated() where slot.attempt == nil && !pending.isEmpty {
-                let task = pending.removeFirst()
-                let shuffleFile = shuffles ? ScratchFile(path: "\(scratch)/shuffle-\(nextAttempt)") : nil
-                let running = Running(id: nextAttempt, task: task, outputs: (0..<partitions).map { _ in store.makeBuffer() }, shuffleFile: shuffleFile)
+            // Hand pending tasks to idle workers, the first stage's first.
+            for slot in workers where slot.attempt == nil {
+                guard let run = runs.first(where: { !$0.pending.isEmpty }) else { break }
+                let task = run.pending.removeFirst()
+                let shuffleFile = run.shuffles ? ScratchFile(path: "\(scratch)/shuffle-\(nextAttempt)") : nil
+                let running = Running(id: nextAttempt, run: run, task: task, outputs: (0..<run.partitions).map { _ in store.makeBuffer() },
+                                      shuffleFile: shuffleFile)
                 nextAttempt += 1
                 live[running.id] = running
                 slot.attempt = running
-                let sendBuilds = slot.buildsForStage != stageNumber
+                let sendBuilds = slot.buildsForStage != run.number
                 // Shuffle output of earlier stages is read by the worker from its files.
-                var input = describe(inputs[task])
+                var input = describe(run.inputs[task])
                 var framedInput: [ChunkStore.BufferID]? = nil
-                if case .buffers(let ids) = inputs[task] {
+                if case .buffers(let ids) = run.inputs[task] {
                     if let refs = store.shuffleRefs(ids) { input = .files(refs) } else { framedInput = ids }
                 }
+                let builds = run.builds
                 let buildFiles = builds.partitioned.map { store.shuffleRefs($0.tasks[task]) }
                 let framedBuilds = zip(builds.partitioned, buildFiles).compactMap { $1 == nil ? ($0.op, $0.tasks[task]) : nil }
-                let message = TaskMessage(attempt: running.id, stage: stageNumber, task: task, operators: stage.operators,
-                                          inputTypes: stage.inputTypes, outputTypes: stage.outputTypes, input: input,
-                                          partitionKeys: partitionKeys, partitions: partitions,
+                let message = TaskMessage(attempt: running.id, stage: run.number, task: task, operators: run.stage.operators,
+                                          inputTypes: run.stage.inputTypes, outputTypes: run.stage.outputTypes, input: input,
+                                          partitionKeys: run.partitionKeys, partitions: run.partitions,
                                           buildOperators: sendBuilds ? builds.broadcast.map(\.op) : [],
                                           partitionedBuildOperators: builds.partitioned.map(\.op), partitionedBuildFiles: buildFiles,
-                                          runStart: runStart, scratch: scratch, memoryBudget: budget, zstdLevel: zstdLevel, write: write,
-                                          shuffleFile: shuffleFile?.path, compressShuffle: compressShuffle)
+                                          runStart: runStart, scratch: scratch, memoryBudget: run.budget, zstdLevel: zstdLevel,
+                                          write: run.write, shuffleFile: shuffleFile?.path, compressShuffle: run.compressShuffle)
                 do {
                     try events.bypassingLimit {
                         try send(message, builds: (sendBuilds ? builds.broadcast : []) + framedBuilds,
                                  input: framedInput, store: store, to: slot)
                     }
-                    slot.buildsForStage = stageNumber
+                    slot.buildsForStage = run.number
                 } catch let e as SpillError {
                     throw e
                 } catch {
                     // A dead pipe: the reader thread reports the exit; the attempt is retried then.
-                    _ = w
                 }
             }
             guard let event = events.pop(timeout: 0.25) else {
@@ -313,7 +360,7 @@ public final class ProcessExecutor: @unchecked Sendable {
                 let lost = slot.attempt
                 try replace(w, reason: reason == "exited" ? "exited" : "failed: \(reason)")
                 if let lost {
-                    try retry(lost, &failures, &pending, reason: "worker process \(reason)")
+                    try retry(lost, reason: "worker process \(reason)")
                 }
             case .frame(let w, let generation, let kind, let payload):
                 let slot = workers[w]
@@ -324,20 +371,22 @@ public final class ProcessExecutor: @unchecked Sendable {
                     break
                 case .progress:
                     guard let report = ProgressReport(payload) else {
-                        try breakProtocol(w, &failures, &pending, ProtocolError("a progress frame of \(payload.count) bytes"))
+                        try breakProtocol(w, ProtocolError("a progress frame of \(payload.count) bytes"))
                         continue
                     }
                     if let running = slot.attempt, running.id == report.attempt {
-                        progress?.running(running.id, rowsIn: report.rows, bytes: report.bytes)
+                        progress?.running(stage: running.run.stage.id, running.id, rowsIn: report.rows, bytes: report.bytes)
                     }
                 case .outputChunk:
                     guard let running = slot.attempt else { continue }
                     do {
                         let (partition, chunk) = try Frame.untag(payload)
-                        guard Int(partition) < partitions else { throw ProtocolError("output for partition \(partition) of \(partitions)") }
+                        guard Int(partition) < running.run.partitions else {
+                            throw ProtocolError("output for partition \(partition) of \(running.run.partitions)")
+                        }
                         try store.append(chunk, to: running.outputs[Int(partition)])
                     } catch {
-                        try breakProtocol(w, &failures, &pending, error)
+                        try breakProtocol(w, error)
                     }
                 case .taskDone:
                     do {
@@ -346,18 +395,21 @@ public final class ProcessExecutor: @unchecked Sendable {
                         slot.attempt = nil
                         live[running.id] = nil
                         memory.addRemote(r.spilled)
-                        if done[running.task] == nil {
-                            if write != nil { try ledger?.record(running.task, r.written ?? []) }
+                        let run = running.run
+                        if run.done[running.task] == nil {
+                            if run.write != nil { try ledger?.record(running.task, r.written ?? []) }
                             if let ranges = r.shuffle, let file = running.shuffleFile {
-                                guard ranges.count == partitions else { throw ProtocolError("shuffle ranges for \(ranges.count) of \(partitions) partitions") }
+                                guard ranges.count == run.partitions else {
+                                    throw ProtocolError("shuffle ranges for \(ranges.count) of \(run.partitions) partitions")
+                                }
                                 for (p, partRanges) in ranges.enumerated() { store.append(file, partRanges, to: running.outputs[p]) }
                             }
-                            done[running.task] = running.outputs
-                            written[running.task] = r.written ?? []
-                            remaining -= 1
+                            run.done[running.task] = running.outputs
+                            run.written[running.task] = r.written ?? []
+                            run.remaining -= 1
                             var bytes: Int64 = 0
-                            if case .split(_, let split, _) = inputs[running.task] { bytes = split.end - split.start }
-                            progress?.taskDone(running.id, rows: r.rowsOut, bytes: bytes, rowsIn: r.rowsIn ?? 0)
+                            if case .split(_, let split, _) = run.inputs[running.task] { bytes = split.end - split.start }
+                            progress?.taskDone(stage: run.stage.id, running.id, rows: r.rowsOut, bytes: bytes, rowsIn: r.rowsIn ?? 0)
                         } else {
                             for b in running.outputs { store.drop(b) }
                         }
@@ -365,7 +417,7 @@ public final class ProcessExecutor: @unchecked Sendable {
                         // The journal of finished tasks could not be written.
                         throw e
                     } catch {
-                        try breakProtocol(w, &failures, &pending, error)
+                        try breakProtocol(w, error)
                     }
                 case .taskFailed:
                     do {
@@ -373,25 +425,23 @@ public final class ProcessExecutor: @unchecked Sendable {
                         guard let running = slot.attempt, running.id == f.attempt else { continue }
                         slot.attempt = nil
                         if f.userError {
-                            progress?.attemptFailed(running.id)
+                            progress?.attemptFailed(stage: running.run.stage.id, running.id)
                             throw RemoteTaskError(message: f.message, status: ExitStatus(rawValue: f.status) ?? .dataError)
                         }
-                        try retry(running, &failures, &pending, reason: f.message)
+                        try retry(running, reason: f.message)
                     } catch let e as RemoteTaskError {
                         throw e
                     } catch let e as TaskFailedError {
                         throw e
                     } catch {
-                        try breakProtocol(w, &failures, &pending, error)
+                        try breakProtocol(w, error)
                     }
                 default:
-                    try breakProtocol(w, &failures, &pending, ProtocolError("unexpected \(kind) frame from a worker"))
+                    try breakProtocol(w, ProtocolError("unexpected \(kind) frame from a worker"))
                 }
             }
             try checkHeartbeats()
         }
-        if write != nil { outputs.written = written.flatMap { $0 } }
-        return done.map { $0! }
     }
 
     /// Whether a stage's shuffle files are compressed (`sluice.shuffle.compress`). On one
@@ -444,21 +494,21 @@ public final class ProcessExecutor: @unchecked Sendable {
     }
 
     /// A worker that broke the protocol is killed and replaced; its attempt is retried.
-    private func breakProtocol(_ w: Int, _ failures: inout [Int], _ pending: inout [Int], _ error: Error) throws {
+    private func breakProtocol(_ w: Int, _ error: Error) throws {
         let lost = workers[w].attempt
         try replace(w, reason: "broke the protocol (\(error))")
-        if let lost { try retry(lost, &failures, &pending, reason: "\(error)") }
+        if let lost { try retry(lost, reason: "\(error)") }
     }
 
-    private func retry(_ attempt: Running, _ failures: inout [Int], _ pending: inout [Int], reason: String) throws {
-        let task = attempt.task
-        failures[task] += 1
-        progress?.attemptFailed(attempt.id)
-        if failures[task] >= maxFailures {
-            throw TaskFailedError(task: task, attempts: failures[task], reason: reason)
+    private func retry(_ attempt: Running, reason: String) throws {
+        let run = attempt.run, task = attempt.task
+        run.failures[task] += 1
+        progress?.attemptFailed(stage: run.stage.id, attempt.id)
+        if run.failures[task] >= maxFailures {
+            throw TaskFailedError(task: task, attempts: run.failures[task], reason: reason)
         }
-        logger.warning("task \(task) failed (\(reason)); attempt \(failures[task] + 1) of \(maxFailures)")
-        pending.insert(task, at: 0)
+        logger.warning("task \(task) failed (\(reason)); attempt \(run.failures[task] + 1) of \(maxFailures)")
+        run.pending.insert(task, at: 0)
     }
 
     /// A busy worker silent for longer than the heartbeat timeout (stopped, or hung) is
