@@ -86,36 +86,36 @@ static inline uint64_t load64(const unsigned char *p) {
     return v;
 }
 
+// Runs three streams over each run of three adjacent `block`-byte blocks while at least
+// one run is left, then joins them into `c0`; advances `*p` and `*n` past what it read.
+// Inlined with a constant `block`, so each caller gets its own loop.
+__attribute__((target("sse4.2"), always_inline)) static inline uint64_t
+crc32c_three_ways(uint64_t c0, const unsigned char **p, size_t *n, size_t block, uint32_t table[4][256]) {
+    const unsigned char *q = *p;
+    size_t left = *n;
+    while (left >= 3 * block) {
+        uint64_t c1 = 0, c2 = 0;
+        const unsigned char *end = q + block;
+        do {
+            c0 = _mm_crc32_u64(c0, load64(q));
+            c1 = _mm_crc32_u64(c1, load64(q + block));
+            c2 = _mm_crc32_u64(c2, load64(q + 2 * block));
+            q += 8;
+        } while (q < end);
+        c0 = shift(table, (uint32_t)c0) ^ (uint32_t)c1;
+        c0 = shift(table, (uint32_t)c0) ^ (uint32_t)c2;
+        q += 2 * block;
+        left -= 3 * block;
+    }
+    *p = q;
+    *n = left;
+    return c0;
+}
+
 __attribute__((target("sse4.2"))) static uint32_t crc32c_sse42(uint32_t crc, const unsigned char *p, size_t n) {
     uint64_t c0 = (uint32_t)~crc;
-    while (n >= 3 * LONG_BLOCK) {
-        uint64_t c1 = 0, c2 = 0;
-        const unsigned char *end = p + LONG_BLOCK;
-        do {
-            c0 = _mm_crc32_u64(c0, load64(p));
-            c1 = _mm_crc32_u64(c1, load64(p + LONG_BLOCK));
-            c2 = _mm_crc32_u64(c2, load64(p + 2 * LONG_BLOCK));
-            p += 8;
-        } while (p < end);
-        c0 = shift(shift_long, (uint32_t)c0) ^ (uint32_t)c1;
-        c0 = shift(shift_long, (uint32_t)c0) ^ (uint32_t)c2;
-        p += 2 * LONG_BLOCK;
-        n -= 3 * LONG_BLOCK;
-    }
-    while (n >= 3 * SHORT_BLOCK) {
-        uint64_t c1 = 0, c2 = 0;
-        const unsigned char *end = p + SHORT_BLOCK;
-        do {
-            c0 = _mm_crc32_u64(c0, load64(p));
-            c1 = _mm_crc32_u64(c1, load64(p + SHORT_BLOCK));
-            c2 = _mm_crc32_u64(c2, load64(p + 2 * SHORT_BLOCK));
-            p += 8;
-        } while (p < end);
-        c0 = shift(shift_short, (uint32_t)c0) ^ (uint32_t)c1;
-        c0 = shift(shift_short, (uint32_t)c0) ^ (uint32_t)c2;
-        p += 2 * SHORT_BLOCK;
-        n -= 3 * SHORT_BLOCK;
-    }
+    c0 = crc32c_three_ways(c0, &p, &n, LONG_BLOCK, shift_long);
+    c0 = crc32c_three_ways(c0, &p, &n, SHORT_BLOCK, shift_short);
     while (n >= 8) {
         c0 = _mm_crc32_u64(c0, load64(p));
         p += 8;

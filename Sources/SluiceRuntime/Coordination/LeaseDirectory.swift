@@ -94,14 +94,14 @@ struct LeaseDirectory {
 
     private func writeTemporary(_ bytes: [UInt8]) throws -> String {
         let name = path + "/.tmp-\(getpid())-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
-        do {
+        do throws(IOError) {
             let fd = try FileSystem.createExclusive(name, mode: 0o644)
             defer { close(fd) }
             try FileSystem.writeAll(fd, bytes, path: name)
             try FileSystem.sync(fd, path: name)
-        } catch let e as IOError {
+        } catch {
             unlink(name)
-            throw LeaseDirectoryError(path: path, cause: e)
+            throw LeaseDirectoryError(path: path, cause: error)
         }
         return name
     }
